@@ -1,16 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
-
-/** Identity used by the workerd test pool. The key is a throwaway test key, not a deployment secret. */
-export const TEST_BINDINGS = {
-  PDS_HOSTNAME: 'pds.test',
-  DID: 'did:web:pds.test',
-  HANDLE: 'alice.pds.test',
-  SIGNING_KEY: '772dde68bef4b8bad28d79664bcde0494ed1fede41652ae564645cfc842bc20f',
-  PASSWORD: 'test-password',
-  JWT_SECRET: 'test-jwt-secret',
-  AUTH_TOKEN: 'test-auth-token',
-}
+import { TEST_BINDINGS } from './test/helpers/test-identity.ts'
 
 export default defineConfig({
   plugins: [

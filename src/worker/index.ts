@@ -1,8 +1,9 @@
+import { app } from './app'
+
 export { RepoActor } from '../actors/repo/repo-actor'
 export { SequencerActor } from '../actors/sequencer/sequencer-actor'
 export { SubscriberActor } from '../actors/subscribers/subscriber-actor'
+
 export default {
-  async fetch(): Promise<Response> {
-    return new Response('ok')
-  },
-}
+  fetch: (req, env, ctx) => app.fetch(req, env, ctx),
+} satisfies ExportedHandler<Env>

@@ -1,0 +1,103 @@
+import { TID } from '@atproto/common-web'
+import type { Keypair } from '@atproto/crypto'
+import { encode } from '@atproto/lex-cbor'
+import { type Cid, cidForCbor } from '@atproto/lex-data'
+import { BlockMap, type CommitData, DataDiff, type MST, signCommit } from '@atproto/repo'
+
+/** A write whose record the Worker has already validated and encoded. */
+export type PreparedWrite =
+  | {
+      action: 'create' | 'update'
+      collection: string
+      rkey: string
+      cid: Cid
+      bytes: Uint8Array
+      prev: Cid | null
+    }
+  | { action: 'delete'; collection: string; rkey: string; prev: Cid }
+
+/** The signed head of the repo, with its MST kept in memory between writes. */
+export type RepoHead = { did: string; cid: Cid; rev: string; data: MST; dataCid: Cid }
+
+/** A repoOp as sync v1.1 defines it: create has no `prev`, delete has `cid: null`. */
+export type CommitOp =
+  | { action: 'create'; path: string; cid: Cid }
+  | { action: 'update'; path: string; cid: Cid; prev: Cid }
+  | { action: 'delete'; path: string; cid: null; prev: Cid }
+
+export type BuiltCommit = {
+  commit: CommitData
+  head: RepoHead
+  ops: CommitOp[]
+  /** New blocks plus the covering proof of every op: what the `#commit` CAR slice carries. */
+  eventBlocks: BlockMap
+}
+
+const dataKey = (w: { collection: string; rkey: string }) => `${w.collection}/${w.rkey}`
+
+/**
+ * Computes (but does not persist) the commit that applies `writes` to `head`.
+ * Persisting is the caller's step, so a failed transaction leaves `head` usable.
+ */
+export async function buildCommit(
+  head: RepoHead,
+  writes: PreparedWrite[],
+  keypair: Keypair,
+): Promise<BuiltCommit> {
+  let data = head.data
+  const leaves = new BlockMap()
+  for (const w of writes) {
+    const key = dataKey(w)
+    if (w.action === 'create') {
+      leaves.set(w.cid, w.bytes)
+      data = await data.add(key, w.cid)
+    } else if (w.action === 'update') {
+      leaves.set(w.cid, w.bytes)
+      data = await data.update(key, w.cid)
+    } else {
+      data = await data.delete(key)
+    }
+  }
+  const dataCid = await data.getPointer()
+  const diff = await DataDiff.of(data, head.data)
+
+  const newBlocks = diff.newMstBlocks
+  newBlocks.addMap(leaves.getMany(diff.newLeafCids.toList()).blocks)
+  // sync v1.1: every created or updated record rides in the slice, even one whose CID
+  // the repo already held, plus the covering proof of each op key in the new tree.
+  const eventBlocks = new BlockMap().addMap(newBlocks).addMap(leaves)
+  for (const w of writes) eventBlocks.addMap(await data.getCoveringProof(dataKey(w)))
+
+  const rev = TID.nextStr(head.rev)
+  const signed = await signCommit({ did: head.did, version: 3, rev, prev: null, data: dataCid }, keypair)
+  const commitBytes = encode(signed)
+  const commitCid = await cidForCbor(commitBytes)
+  newBlocks.set(commitCid, commitBytes)
+  eventBlocks.set(commitCid, commitBytes)
+  const removedCids = diff.removedCids.add(head.cid)
+
+  return {
+    commit: {
+      cid: commitCid,
+      rev,
+      since: head.rev,
+      prev: head.cid,
+      newBlocks,
+      relevantBlocks: eventBlocks,
+      removedCids,
+    },
+    head: { did: head.did, cid: commitCid, rev, data, dataCid },
+    ops: writes.map(toCommitOp),
+    eventBlocks,
+  }
+}
+
+function toCommitOp(w: PreparedWrite): CommitOp {
+  const path = dataKey(w)
+  if (w.action === 'delete') return { action: 'delete', path, cid: null, prev: w.prev }
+  if (w.action === 'update') {
+    if (!w.prev) throw new Error(`update of ${path} without prev`)
+    return { action: 'update', path, cid: w.cid, prev: w.prev }
+  }
+  return { action: 'create', path, cid: w.cid }
+}

@@ -1,0 +1,159 @@
+import type { Keypair } from '@atproto/crypto'
+import { type Cid, parseCid } from '@atproto/lex-data'
+import { def, MST, Repo } from '@atproto/repo'
+import { err, ok, type Result } from '../../shared/result'
+import { buildCommit, type PreparedWrite, type RepoHead } from './commit-builder'
+import { accountEvent, commitEvent, eventLimitProblem, identityEvent } from './commit-event'
+import type { Outbox } from './outbox'
+import type { RecordIndex } from './record-index'
+import type { SqlRepoStorage } from './storage/sql-repo-storage'
+import type { ApplyWritesInput, ApplyWritesOutput, WriteInput, WriteResult } from './write-ops'
+
+export type RepoWriterDeps = {
+  /** Runs a function as one SQLite transaction (`ctx.storage.transactionSync`). */
+  transaction: <T>(fn: () => T) => T
+  blocks: SqlRepoStorage
+  index: RecordIndex
+  outbox: Outbox
+  keypair: Keypair
+  did: string
+  handle: string
+  now: () => string
+}
+
+/**
+ * Owns the repo head and applies writes one at a time. Each write computes its
+ * commit against the in-memory MST, then persists blocks, root, record index and
+ * the outbox event in one transaction; only after it commits does the head move.
+ */
+export class RepoWriter {
+  private queue: Promise<unknown> = Promise.resolve()
+
+  private constructor(
+    private readonly deps: RepoWriterDeps,
+    private current: RepoHead,
+  ) {}
+
+  get head(): RepoHead {
+    return this.current
+  }
+
+  /** Loads the repo, creating it with a signed genesis commit on first start. */
+  static async open(deps: RepoWriterDeps): Promise<RepoWriter> {
+    const root = deps.blocks.getRootDetails()
+    if (root) return new RepoWriter(deps, await loadHead(deps.blocks, root.cid))
+
+    const genesis = await Repo.formatInitCommit(deps.blocks, deps.did, deps.keypair)
+    const now = deps.now()
+    const event = await commitEvent(
+      { did: deps.did, commitCid: genesis.cid, rev: genesis.rev, ops: [], blocks: genesis.newBlocks },
+      null,
+      now,
+    )
+    deps.transaction(() => {
+      deps.blocks.applyCommitSync(genesis)
+      deps.outbox.append(identityEvent(deps.did, deps.handle, now), now)
+      deps.outbox.append(accountEvent(deps.did, true, now), now)
+      deps.outbox.append(event, now)
+    })
+    return new RepoWriter(deps, await loadHead(deps.blocks, genesis.cid))
+  }
+
+  /** Applies a batch of writes as one commit. Calls are serialized. */
+  applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput>> {
+    const run = this.queue.then(
+      () => this.applyNow(input),
+      () => this.applyNow(input),
+    )
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private async applyNow(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput>> {
+    const head = this.current
+    if (input.swapCommit !== undefined && input.swapCommit !== head.cid.toString()) {
+      return err('InvalidSwap', `Commit was at ${head.cid.toString()}`)
+    }
+    const resolved = this.resolve(head.did, input.writes)
+    if (!resolved.ok) return resolved
+    const { writes, results } = resolved.value
+    if (writes.length === 0) return ok({ commit: null, results })
+
+    const built = await buildCommit(head, writes, this.deps.keypair)
+    const tooBig = eventLimitProblem(built.ops.length, built.eventBlocks.byteSize)
+    if (tooBig) return err('InvalidRequest', tooBig)
+    const now = this.deps.now()
+    const event = await commitEvent(
+      {
+        did: head.did,
+        commitCid: built.commit.cid,
+        rev: built.commit.rev,
+        ops: built.ops,
+        blocks: built.eventBlocks,
+      },
+      head,
+      now,
+    )
+
+    const { index, blocks, outbox } = this.deps
+    const rev = built.commit.rev
+    this.deps.transaction(() => {
+      // The index moves first: block removal keeps blocks still named by a record.
+      for (const w of writes) {
+        if (w.action === 'delete') index.delete(w.collection, w.rkey)
+        else index.put({ collection: w.collection, rkey: w.rkey, cid: w.cid.toString(), rev })
+      }
+      blocks.applyCommitSync(built.commit)
+      outbox.append(event, now)
+    })
+    this.current = built.head
+    return ok({ commit: { cid: built.commit.cid.toString(), rev }, results })
+  }
+
+  /** Turns inputs into concrete creates, updates and deletes against the current index. */
+  private resolve(
+    did: string,
+    inputs: WriteInput[],
+  ): Result<{ writes: PreparedWrite[]; results: WriteResult[] }> {
+    const seen = new Set<string>()
+    const writes: PreparedWrite[] = []
+    const results: WriteResult[] = []
+    for (const w of inputs) {
+      const path = `${w.collection}/${w.rkey}`
+      if (seen.has(path)) return err('InvalidRequest', `More than one write to ${path} in one commit`)
+      seen.add(path)
+      const existing = this.deps.index.get(w.collection, w.rkey)
+      const prev = existing ? parseCid(existing.cid) : null
+      if ('swapRecord' in w && w.swapRecord !== undefined && (existing?.cid ?? null) !== w.swapRecord) {
+        return err('InvalidSwap', `Record was at ${existing?.cid ?? 'null'}`)
+      }
+      const uri = `at://${did}/${path}`
+      if (w.action === 'delete') {
+        if (prev) writes.push({ action: 'delete', collection: w.collection, rkey: w.rkey, prev })
+        else if (!w.ifExists) return err('InvalidRequest', `Could not find record: ${path}`)
+        results.push({ action: 'delete', uri, cid: null })
+        continue
+      }
+      if (w.action === 'create' && prev) return err('InvalidRequest', `Record already exists: ${path}`)
+      if (w.action === 'update' && !prev) return err('InvalidRequest', `Could not find record: ${path}`)
+      const cid = parseCid(w.cid)
+      const action = prev ? 'update' : 'create'
+      results.push({ action, uri, cid: w.cid })
+      // An unchanged record needs no commit, as in the reference PDS.
+      if (!prev?.equals(cid))
+        writes.push({ action, collection: w.collection, rkey: w.rkey, cid, bytes: w.bytes, prev })
+    }
+    return ok({ writes, results })
+  }
+}
+
+async function loadHead(blocks: SqlRepoStorage, commitCid: Cid): Promise<RepoHead> {
+  const commit = await blocks.readObj(commitCid, def.commit)
+  return {
+    did: commit.did,
+    cid: commitCid,
+    rev: commit.rev,
+    data: await MST.load(blocks, commit.data),
+    dataCid: commit.data,
+  }
+}

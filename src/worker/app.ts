@@ -1,0 +1,59 @@
+import { Hono } from 'hono'
+import { cors } from 'hono/cors'
+import { createLogger } from '../shared/logger'
+import { XRPCError } from '../shared/xrpc-error'
+import { configFor } from './config-cache'
+import { didDocument, servesDidDocument } from './did-document'
+import { repoReadMethods } from './routes/repo-read'
+import { repoWriteMethods } from './routes/repo-write'
+import { serverMethods } from './routes/server'
+import { syncMethods } from './routes/sync'
+import { createXrpcRouter } from './xrpc-router'
+
+const log = createLogger('http')
+
+const handleXrpc = createXrpcRouter({
+  ...serverMethods,
+  ...repoReadMethods,
+  ...repoWriteMethods,
+  ...syncMethods,
+})
+
+/** The Worker's HTTP surface: identity documents, a landing page and XRPC. */
+export const app = new Hono<{ Bindings: Env }>()
+
+// Open CORS as the reference PDS (Express `cors()`): any origin, request headers reflected.
+app.use('*', cors({ origin: '*', maxAge: 86400, exposeHeaders: ['*'] }))
+
+app.get('/', (c) => {
+  const config = configFor(c.env)
+  return c.text(
+    `This is an AT Protocol Personal Data Server (PDS) for ${config.handle} (${config.did}).\n\n` +
+      'Most API routes are under /xrpc/\n',
+  )
+})
+
+app.get('/.well-known/did.json', async (c) => {
+  const config = configFor(c.env)
+  if (!servesDidDocument(config))
+    throw new XRPCError(404, 'NotFound', 'This host does not serve a did:web document')
+  return c.json(await didDocument(config))
+})
+
+app.get('/.well-known/atproto-did', (c) => {
+  const config = configFor(c.env)
+  const host = new URL(c.req.url).host.toLowerCase()
+  // Answer for the owner's handle, and for the PDS host itself when it is the handle's host.
+  if (host !== config.handle && host !== config.hostname) return c.text('User not found', 404)
+  return c.text(config.did)
+})
+
+app.all('/xrpc/:nsid', (c) => handleXrpc(c.req.raw, c.env, c.req.param('nsid')))
+
+app.notFound(() => new XRPCError(404, 'NotFound', 'Not Found').toResponse())
+
+app.onError((e) => {
+  if (e instanceof XRPCError) return e.toResponse()
+  log.error('unhandled error', { error: String(e), stack: e instanceof Error ? e.stack : undefined })
+  return new XRPCError(500).toResponse()
+})

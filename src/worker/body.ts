@@ -1,0 +1,53 @@
+import { invalidRequest, XRPCError } from '../shared/xrpc-error'
+
+/** Default JSON body limit of the reference PDS; record writes allow more. */
+export const DEFAULT_JSON_LIMIT = 150_000
+
+/**
+ * Reads a JSON object body without trusting Content-Length: stops at `limit` bytes
+ * with 413 PayloadTooLarge. A missing or non-JSON body is 400 InvalidRequest.
+ */
+export async function readJsonBody(
+  req: Request,
+  limit = DEFAULT_JSON_LIMIT,
+): Promise<Record<string, unknown>> {
+  const type = req.headers.get('content-type') ?? ''
+  if (!type.toLowerCase().startsWith('application/json')) {
+    throw invalidRequest(`Wrong request encoding (Content-Type): ${type || 'none'}`)
+  }
+  if (!req.body) throw invalidRequest('Request body is required')
+  const reader = req.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      throw new XRPCError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`)
+    }
+    chunks.push(value)
+  }
+  const text = new TextDecoder().decode(concatChunks(chunks, size))
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw invalidRequest('Request body is not valid JSON')
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidRequest('Request body must be a JSON object')
+  }
+  return parsed as Record<string, unknown>
+}
+
+function concatChunks(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
+}

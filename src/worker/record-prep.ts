@@ -1,0 +1,84 @@
+import { lexicons } from '@atproto/api'
+import { encode } from '@atproto/lex-cbor'
+import { cidForCbor } from '@atproto/lex-data'
+import { jsonToLex as jsonToLexData } from '@atproto/lex-json'
+import { jsonToLex as jsonToLexicon } from '@atproto/lexicon'
+import { isValidNsid, isValidRecordKey } from '@atproto/syntax'
+import { invalidRequest } from '../shared/xrpc-error'
+
+/** Records larger than this (DAG-CBOR) are refused (spec:sync). */
+export const MAX_RECORD_BYTES = 1_000_000
+
+export type ValidationStatus = 'valid' | 'unknown'
+
+export type PreparedRecord = {
+  bytes: Uint8Array
+  cid: string
+  validationStatus: ValidationStatus | undefined
+}
+
+export function assertCollection(collection: unknown): string {
+  if (typeof collection !== 'string' || !isValidNsid(collection)) {
+    throw invalidRequest(`Invalid collection NSID: ${String(collection)}`)
+  }
+  return collection
+}
+
+export function assertRecordKey(rkey: unknown): string {
+  if (typeof rkey !== 'string' || !isValidRecordKey(rkey))
+    throw invalidRequest(`Invalid record key: ${String(rkey)}`)
+  return rkey
+}
+
+/**
+ * Checks, validates and encodes a record. `$type` defaults to the collection and
+ * must equal it. `validate`: true requires a known lexicon, false skips
+ * validation, undefined validates known types and marks the rest "unknown".
+ */
+export async function prepareRecord(
+  collection: string,
+  record: unknown,
+  validate: boolean | undefined,
+): Promise<PreparedRecord> {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    throw invalidRequest('Record must be a JSON object')
+  }
+  const json = { ...(record as Record<string, unknown>) }
+  json.$type ??= collection
+  if (json.$type !== collection) {
+    throw invalidRequest(`Invalid $type: expected ${collection}, got ${String(json.$type)}`)
+  }
+
+  let value: ReturnType<typeof jsonToLexData>
+  try {
+    value = jsonToLexData(json as never, { strict: true })
+  } catch (e) {
+    throw invalidRequest(`Invalid record: ${(e as Error).message}`)
+  }
+
+  const validationStatus = validateRecord(collection, json, validate)
+  const bytes = encode(value)
+  if (bytes.byteLength > MAX_RECORD_BYTES) {
+    throw invalidRequest(`Record is too large: ${bytes.byteLength} bytes (max ${MAX_RECORD_BYTES})`)
+  }
+  return { bytes, cid: (await cidForCbor(bytes)).toString(), validationStatus }
+}
+
+function validateRecord(
+  collection: string,
+  json: object,
+  validate: boolean | undefined,
+): ValidationStatus | undefined {
+  if (validate === false) return undefined
+  if (!lexicons.getDef(collection)) {
+    if (validate === true) throw invalidRequest(`Lexicon not found: ${collection}`)
+    return 'unknown'
+  }
+  try {
+    // @atproto/lexicon validates its own BlobRef class, so it gets its own parse of the JSON.
+    lexicons.assertValidRecord(collection, jsonToLexicon(json as never))
+  } catch (e) {
+    throw invalidRequest(`Invalid ${collection} record: ${(e as Error).message}`)
+  }
+  return 'valid'
+}

@@ -1,0 +1,173 @@
+import { TID } from '@atproto/common-web'
+import { parseCidSafe } from '@atproto/lex-data'
+import type { WriteInput } from '../../actors/repo/write-ops'
+import { invalidRequest, unwrap } from '../../shared/xrpc-error'
+import { readJsonBody } from '../body'
+import { assertOwnerRepo } from '../owner-repo'
+import { assertCollection, assertRecordKey, prepareRecord, type ValidationStatus } from '../record-prep'
+import type { XrpcContext, XrpcMethods } from '../xrpc-context'
+
+/** Record writes carry up to 1 MB records; the body may be somewhat larger as JSON. */
+const WRITE_BODY_LIMIT = 2_000_000
+const MAX_BATCH = 200
+
+type Body = Record<string, unknown>
+
+async function writeBody(ctx: XrpcContext): Promise<Body> {
+  const body = await readJsonBody(ctx.req, WRITE_BODY_LIMIT)
+  if (typeof body.repo !== 'string') throw invalidRequest('Input must have the property "repo"')
+  assertOwnerRepo(ctx.config, body.repo, 'InvalidRequest')
+  return body
+}
+
+const optionalBoolean = (body: Body, name: string): boolean | undefined => {
+  const v = body[name]
+  if (v === undefined || v === null) return undefined
+  if (typeof v !== 'boolean') throw invalidRequest(`Input/${name} must be a boolean`)
+  return v
+}
+
+/** A swap CID: undefined when absent; null (meaning "must not exist") only where allowed. */
+function swapCid(body: Body, name: string, allowNull: boolean): string | null | undefined {
+  const v = body[name]
+  if (v === undefined || (v === null && !allowNull)) return undefined
+  if (v === null) return null
+  if (typeof v !== 'string' || !parseCidSafe(v)) throw invalidRequest(`Input/${name} must be a cid string`)
+  return v
+}
+
+const commitView = (commit: { cid: string; rev: string } | null) => (commit ? { commit } : {})
+
+export const repoWriteMethods: XrpcMethods = {
+  'com.atproto.repo.createRecord': {
+    type: 'procedure',
+    auth: 'owner',
+    handler: async (ctx) => {
+      const body = await writeBody(ctx)
+      const collection = assertCollection(body.collection)
+      const rkey = body.rkey === undefined ? TID.nextStr() : assertRecordKey(body.rkey)
+      const record = await prepareRecord(collection, body.record, optionalBoolean(body, 'validate'))
+      const out = unwrap(
+        await ctx.repo.applyWrites({
+          writes: [{ action: 'create', collection, rkey, cid: record.cid, bytes: record.bytes }],
+          swapCommit: swapCid(body, 'swapCommit', false) ?? undefined,
+        }),
+      )
+      const result = out.results[0]
+      return {
+        uri: result?.uri,
+        cid: result?.cid,
+        ...commitView(out.commit),
+        ...status(record.validationStatus),
+      }
+    },
+  },
+  'com.atproto.repo.putRecord': {
+    type: 'procedure',
+    auth: 'owner',
+    handler: async (ctx) => {
+      const body = await writeBody(ctx)
+      const collection = assertCollection(body.collection)
+      const rkey = assertRecordKey(body.rkey)
+      const record = await prepareRecord(collection, body.record, optionalBoolean(body, 'validate'))
+      const out = unwrap(
+        await ctx.repo.applyWrites({
+          writes: [
+            {
+              action: 'put',
+              collection,
+              rkey,
+              cid: record.cid,
+              bytes: record.bytes,
+              swapRecord: swapCid(body, 'swapRecord', true),
+            },
+          ],
+          swapCommit: swapCid(body, 'swapCommit', false) ?? undefined,
+        }),
+      )
+      const result = out.results[0]
+      return {
+        uri: result?.uri,
+        cid: result?.cid,
+        ...commitView(out.commit),
+        ...status(record.validationStatus),
+      }
+    },
+  },
+  'com.atproto.repo.deleteRecord': {
+    type: 'procedure',
+    auth: 'owner',
+    handler: async (ctx) => {
+      const body = await writeBody(ctx)
+      const write: WriteInput = {
+        action: 'delete',
+        collection: assertCollection(body.collection),
+        rkey: assertRecordKey(body.rkey),
+        swapRecord: swapCid(body, 'swapRecord', true),
+        ifExists: true,
+      }
+      const out = unwrap(
+        await ctx.repo.applyWrites({
+          writes: [write],
+          swapCommit: swapCid(body, 'swapCommit', false) ?? undefined,
+        }),
+      )
+      return commitView(out.commit)
+    },
+  },
+  'com.atproto.repo.applyWrites': {
+    type: 'procedure',
+    auth: 'owner',
+    handler: async (ctx) => {
+      const body = await writeBody(ctx)
+      const validate = optionalBoolean(body, 'validate')
+      if (!Array.isArray(body.writes)) throw invalidRequest('Input must have the property "writes"')
+      if (body.writes.length > MAX_BATCH) throw invalidRequest(`Too many writes. Max: ${MAX_BATCH}`)
+      const statuses: (ValidationStatus | undefined)[] = []
+      const writes: WriteInput[] = []
+      for (const raw of body.writes as unknown[]) {
+        const w = (typeof raw === 'object' && raw !== null ? raw : {}) as Body
+        const collection = assertCollection(w.collection)
+        const kind = w.$type
+        if (kind === 'com.atproto.repo.applyWrites#delete') {
+          writes.push({ action: 'delete', collection, rkey: assertRecordKey(w.rkey) })
+          statuses.push(undefined)
+          continue
+        }
+        if (
+          kind !== 'com.atproto.repo.applyWrites#create' &&
+          kind !== 'com.atproto.repo.applyWrites#update'
+        ) {
+          throw invalidRequest(`Invalid write $type: ${String(kind)}`)
+        }
+        const isCreate = kind === 'com.atproto.repo.applyWrites#create'
+        const rkey = isCreate && w.rkey === undefined ? TID.nextStr() : assertRecordKey(w.rkey)
+        const record = await prepareRecord(collection, w.value, validate)
+        statuses.push(record.validationStatus)
+        writes.push({
+          action: isCreate ? 'create' : 'update',
+          collection,
+          rkey,
+          cid: record.cid,
+          bytes: record.bytes,
+        })
+      }
+      const out = unwrap(
+        await ctx.repo.applyWrites({ writes, swapCommit: swapCid(body, 'swapCommit', false) ?? undefined }),
+      )
+      const results = out.results.map((r, i) =>
+        r.action === 'delete'
+          ? { $type: 'com.atproto.repo.applyWrites#deleteResult' }
+          : {
+              $type: `com.atproto.repo.applyWrites#${r.action}Result`,
+              uri: r.uri,
+              cid: r.cid,
+              ...status(statuses[i]),
+            },
+      )
+      return { ...commitView(out.commit), results }
+    },
+  },
+}
+
+const status = (s: ValidationStatus | undefined) => (s ? { validationStatus: s } : {})

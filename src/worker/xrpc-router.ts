@@ -1,0 +1,29 @@
+import { isValidNsid } from '@atproto/syntax'
+import { invalidRequest, XRPCError } from '../shared/xrpc-error'
+import { requireOwner } from './auth'
+import { configFor } from './config-cache'
+import { Params } from './params'
+import { repoActor, type XrpcMethods } from './xrpc-context'
+
+/**
+ * Dispatches `/xrpc/<nsid>` to the method registered for that NSID: checks the
+ * HTTP method, runs the owner check for methods that need it, renders the output.
+ */
+export function createXrpcRouter(methods: XrpcMethods) {
+  return async function handleXrpc(req: Request, env: Env, nsid: string): Promise<Response> {
+    const method = methods[nsid]
+    if (!method) {
+      if (!isValidNsid(nsid)) throw new XRPCError(404, 'XRPCNotSupported', 'Not a valid XRPC method name')
+      throw new XRPCError(501, 'MethodNotImplemented', `Method not implemented: ${nsid}`)
+    }
+    const expected = method.type === 'query' ? ['GET', 'HEAD'] : ['POST']
+    if (!expected.includes(req.method)) throw invalidRequest('Incorrect HTTP method')
+
+    const config = configFor(env)
+    if (method.auth === 'owner') await requireOwner(req, config)
+    const params = new Params(new URL(req.url).searchParams)
+    const out = await method.handler({ req, env, config, params, nsid, repo: repoActor(env) })
+    if (out instanceof Response) return out
+    return out === undefined ? new Response(null, { status: 200 }) : Response.json(out)
+  }
+}

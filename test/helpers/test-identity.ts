@@ -1,0 +1,10 @@
+/** Identity used by the workerd test pool. The key is a throwaway test key, not a deployment secret. */
+export const TEST_BINDINGS = {
+  PDS_HOSTNAME: 'pds.test',
+  DID: 'did:web:pds.test',
+  HANDLE: 'alice.pds.test',
+  SIGNING_KEY: '772dde68bef4b8bad28d79664bcde0494ed1fede41652ae564645cfc842bc20f',
+  PASSWORD: 'test-password',
+  JWT_SECRET: 'test-jwt-secret-0123456789',
+  AUTH_TOKEN: 'test-auth-token',
+}
