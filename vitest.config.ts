@@ -1,13 +1,41 @@
+import { Secp256k1Keypair } from '@atproto/crypto'
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
+import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
+import { STAND_IN_BINDINGS } from './test/helpers/stand-in-services.ts'
 import { TEST_BINDINGS } from './test/helpers/test-identity.ts'
+
+// The stand-in AppView/chat/PLC worker for the proxy tests: bundled here because miniflare
+// does not bundle auxiliary workers. It verifies service JWTs against the owner's did:key.
+const standInServices =
+  buildSync({
+    entryPoints: ['./test/fixtures/stand-in-services.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+  }).outputFiles[0]?.text ?? ''
+const ownerDidKey = (await Secp256k1Keypair.import(TEST_BINDINGS.SIGNING_KEY)).did()
 
 export default defineConfig({
   plugins: [
     cloudflareTest({
       main: './src/worker/index.ts',
       wrangler: { configPath: './wrangler.toml' },
-      miniflare: { bindings: TEST_BINDINGS },
+      miniflare: {
+        bindings: { ...TEST_BINDINGS, ...STAND_IN_BINDINGS },
+        // Every outbound fetch of the worker under test goes to the stand-in services.
+        outboundService: 'stand-in-services',
+        workers: [
+          {
+            name: 'stand-in-services',
+            modules: true,
+            script: standInServices,
+            compatibilityDate: '2026-05-01',
+            bindings: { OWNER_DID: TEST_BINDINGS.DID, OWNER_DID_KEY: ownerDidKey },
+          },
+        ],
+      },
     }),
   ],
   test: {

@@ -4,20 +4,34 @@ import { createLogger } from '../shared/logger'
 import { XRPCError } from '../shared/xrpc-error'
 import { configFor } from './config-cache'
 import { didDocument, servesDidDocument } from './did-document'
+import { proxyXrpc } from './proxy/proxy-handler'
+import { appPasswordMethods } from './routes/app-passwords'
+import { preferenceMethods } from './routes/preferences'
 import { repoReadMethods } from './routes/repo-read'
 import { repoWriteMethods } from './routes/repo-write'
 import { serverMethods } from './routes/server'
+import { serviceAuthMethods } from './routes/service-auth'
+import { sessionMethods } from './routes/session'
+import { subscribeRepos } from './routes/subscribe-repos'
 import { syncMethods } from './routes/sync'
 import { createXrpcRouter } from './xrpc-router'
 
 const log = createLogger('http')
 
-const handleXrpc = createXrpcRouter({
-  ...serverMethods,
-  ...repoReadMethods,
-  ...repoWriteMethods,
-  ...syncMethods,
-})
+// NSIDs without a local method go to the AppView/chat proxy (or 501 when there is no target).
+const handleXrpc = createXrpcRouter(
+  {
+    ...serverMethods,
+    ...repoReadMethods,
+    ...repoWriteMethods,
+    ...syncMethods,
+    ...sessionMethods,
+    ...appPasswordMethods,
+    ...serviceAuthMethods,
+    ...preferenceMethods,
+  },
+  proxyXrpc,
+)
 
 /** The Worker's HTTP surface: identity documents, a landing page and XRPC. */
 export const app = new Hono<{ Bindings: Env }>()
@@ -47,6 +61,9 @@ app.get('/.well-known/atproto-did', (c) => {
   if (host !== config.handle && host !== config.hostname) return c.text('User not found', 404)
   return c.text(config.did)
 })
+
+// The firehose is a WebSocket upgrade, not a JSON method: it bypasses the XRPC router.
+app.all('/xrpc/com.atproto.sync.subscribeRepos', (c) => subscribeRepos(c.req.raw, c.env))
 
 app.all('/xrpc/:nsid', (c) => handleXrpc(c.req.raw, c.env, c.req.param('nsid')))
 

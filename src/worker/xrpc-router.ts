@@ -5,24 +5,35 @@ import { configFor } from './config-cache'
 import { Params } from './params'
 import { repoActor, type XrpcMethods } from './xrpc-context'
 
+/** Handles NSIDs no local method serves (the AppView proxy); without one they are 501. */
+export type XrpcFallback = (req: Request, env: Env, nsid: string) => Promise<Response>
+
 /**
  * Dispatches `/xrpc/<nsid>` to the method registered for that NSID: checks the
  * HTTP method, runs the owner check for methods that need it, renders the output.
+ * Local methods always win; other valid NSIDs go to `fallback`.
  */
-export function createXrpcRouter(methods: XrpcMethods) {
+export function createXrpcRouter(methods: XrpcMethods, fallback?: XrpcFallback) {
   return async function handleXrpc(req: Request, env: Env, nsid: string): Promise<Response> {
     const method = methods[nsid]
     if (!method) {
       if (!isValidNsid(nsid)) throw new XRPCError(404, 'XRPCNotSupported', 'Not a valid XRPC method name')
+      if (fallback) return fallback(req, env, nsid)
       throw new XRPCError(501, 'MethodNotImplemented', `Method not implemented: ${nsid}`)
     }
     const expected = method.type === 'query' ? ['GET', 'HEAD'] : ['POST']
     if (!expected.includes(req.method)) throw invalidRequest('Incorrect HTTP method')
 
     const config = configFor(env)
-    if (method.auth === 'owner') await requireOwner(req, config)
+    const repo = repoActor(env)
+    const auth = method.auth
+      ? await requireOwner(req, config, {
+          appPasswords: (id) => repo.appPasswordById(id),
+          serviceLxm: method.auth === 'owner-or-service' ? nsid : undefined,
+        })
+      : null
     const params = new Params(new URL(req.url).searchParams)
-    const out = await method.handler({ req, env, config, params, nsid, repo: repoActor(env) })
+    const out = await method.handler({ req, env, config, params, nsid, repo, auth })
     if (out instanceof Response) return out
     return out === undefined ? new Response(null, { status: 200 }) : Response.json(out)
   }

@@ -7,4 +7,6 @@ export const TEST_BINDINGS = {
   PASSWORD: 'test-password',
   JWT_SECRET: 'test-jwt-secret-0123456789',
   AUTH_TOKEN: 'test-auth-token',
+  // No relays to notify from tests.
+  RELAYS: '',
 }

@@ -3,6 +3,8 @@ import type { OutboxEvent } from './commit-event'
 /** An outbox row; `id` is the idempotency key the sequencer deduplicates by. */
 export type OutboxRow = { id: number; type: string; rev: string | null; body: Uint8Array; createdAt: string }
 
+type Row = { id: number; type: string; rev: string | null; body: ArrayBuffer; created_at: string }
+
 /**
  * Events written in the same transaction as the commit that caused them, waiting
  * to be handed to the sequencer in id order.
@@ -23,20 +25,32 @@ export class Outbox {
     return row.id
   }
 
-  read(afterId: number, limit: number): OutboxRow[] {
+  /** The id through which the sequencer has acknowledged events. */
+  deliveredThrough(): number {
     return this.sql
-      .exec<{ id: number; type: string; rev: string | null; body: ArrayBuffer; created_at: string }>(
-        'SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?',
-        afterId,
-        limit,
-      )
-      .toArray()
-      .map((r) => ({
-        id: r.id,
-        type: r.type,
-        rev: r.rev,
-        body: new Uint8Array(r.body),
-        createdAt: r.created_at,
-      }))
+      .exec<{ d: number }>('SELECT delivered_through AS d FROM outbox_delivery WHERE id = 1')
+      .one().d
+  }
+
+  /** Records an acknowledgement and drops delivered rows beyond the newest `keep` (kept for inspection). */
+  markDelivered(through: number, keep: number): void {
+    this.sql.exec(
+      'UPDATE outbox_delivery SET delivered_through = MAX(delivered_through, ?) WHERE id = 1',
+      through,
+    )
+    this.sql.exec('DELETE FROM outbox WHERE id <= ?', through - keep)
+  }
+
+  /** Rows after `afterId` in id order, up to `limit` rows and about `maxBytes` of bodies. */
+  read(afterId: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): OutboxRow[] {
+    const rows = this.sql.exec<Row>('SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?', afterId, limit)
+    const out: OutboxRow[] = []
+    let bytes = 0
+    for (const r of rows) {
+      if (out.length > 0 && bytes + r.body.byteLength > maxBytes) break
+      bytes += r.body.byteLength
+      out.push({ id: r.id, type: r.type, rev: r.rev, body: new Uint8Array(r.body), createdAt: r.created_at })
+    }
+    return out
   }
 }

@@ -1,13 +1,25 @@
 import { DurableObject } from 'cloudflare:workers'
 import { Secp256k1Keypair } from '@atproto/crypto'
 import { parseConfig } from '../../shared/config'
+import { createLogger } from '../../shared/logger'
 import { err, ok, type Result } from '../../shared/result'
 import { runMigrations } from '../../shared/sql-migrations'
+import { sequencerActor } from '../sequencer/sequencer-stub'
+import {
+  type AppPasswordInfo,
+  type AppPasswordListing,
+  AppPasswordStore,
+  type StoredPasswordHash,
+} from './app-password-store'
 import { REPO_MIGRATIONS } from './migrations'
 import { Outbox, type OutboxRow } from './outbox'
+import { OutboxDelivery } from './outbox-delivery'
+import { type Preference, PreferencesStore } from './preferences-store'
 import { RecordIndex } from './record-index'
 import { type RecordView, RepoReader } from './repo-reader'
+import { REPO_ACTOR_NAME } from './repo-stub'
 import { RepoWriter } from './repo-writer'
+import { type GrantedRefresh, SessionStore } from './session-store'
 import { SqlRepoStorage } from './storage/sql-repo-storage'
 import type { ApplyWritesInput, ApplyWritesOutput } from './write-ops'
 
@@ -21,7 +33,11 @@ export class RepoActor extends DurableObject<Env> {
   private writer: RepoWriter | null = null
   private reader: RepoReader
   private outbox: Outbox
+  private delivery: OutboxDelivery
   private startupError: string | null = null
+  private sessions: SessionStore
+  private appPasswords: AppPasswordStore
+  private prefs: PreferencesStore
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -29,6 +45,16 @@ export class RepoActor extends DurableObject<Env> {
     const index = new RecordIndex(ctx.storage.sql)
     this.outbox = new Outbox(ctx.storage.sql)
     this.reader = new RepoReader(blocks, index)
+    const transaction = <T>(fn: () => T): T => ctx.storage.transactionSync(fn)
+    this.sessions = new SessionStore(ctx.storage.sql, transaction)
+    this.appPasswords = new AppPasswordStore(ctx.storage.sql, transaction)
+    this.prefs = new PreferencesStore(ctx.storage.sql, transaction)
+    this.delivery = new OutboxDelivery(
+      this.outbox,
+      sequencerActor(env),
+      (delayMs) => ctx.storage.setAlarm(Date.now() + delayMs),
+      createLogger('repo'),
+    )
     ctx.blockConcurrencyWhile(async () => {
       runMigrations(ctx.storage, REPO_MIGRATIONS)
       const config = parseConfig(env)
@@ -48,6 +74,8 @@ export class RepoActor extends DurableObject<Env> {
         handle,
         now: () => new Date().toISOString(),
       })
+      // Events left undelivered by an eviction or crash go out first.
+      this.deliver()
     })
   }
 
@@ -58,7 +86,25 @@ export class RepoActor extends DurableObject<Env> {
 
   async applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput>> {
     if (!this.writer) return err('InvalidConfig', this.startupError ?? 'repo not open', 500)
-    return this.writer.applyWrites(input)
+    const result = await this.writer.applyWrites(input)
+    // The commit is durable; handing its event to the sequencer happens after the reply.
+    if (result.ok && result.value.commit) this.deliver()
+    return result
+  }
+
+  /** Retries outbox delivery after a failure. */
+  override async alarm(): Promise<void> {
+    this.deliver()
+  }
+
+  /**
+   * Starts handing the outbox to the sequencer, without waiting for it. Only the
+   * canonical instance delivers: another instance (a test's scratch repo) must
+   * never put its events on this PDS's firehose.
+   */
+  private deliver(): void {
+    if (this.ctx.id.name !== REPO_ACTOR_NAME) return
+    this.ctx.waitUntil(this.delivery.kick())
   }
 
   async status(): Promise<RepoStatus> {
@@ -98,5 +144,53 @@ export class RepoActor extends DurableObject<Env> {
   /** Fails fast when configuration is broken, so the Worker can say which setting. */
   async ping(): Promise<Result<true>> {
     return this.writer ? ok(true) : err('InvalidConfig', this.startupError ?? 'repo not open', 500)
+  }
+
+  // Sessions, app passwords and preferences: storage only; the Worker checks
+  // credentials and mints tokens.
+
+  /** Stores a refresh token for a new session (main password when `appPasswordId` is null). */
+  async createRefreshToken(appPasswordId: string | null): Promise<{ id: string; expiresAt: number }> {
+    return this.sessions.grant(appPasswordId, Date.now())
+  }
+
+  async rotateRefreshToken(id: string): Promise<Result<GrantedRefresh>> {
+    return this.sessions.rotate(id, Date.now())
+  }
+
+  async revokeRefreshToken(id: string): Promise<boolean> {
+    return this.sessions.revoke(id)
+  }
+
+  async createAppPassword(input: {
+    name: string
+    privileged: boolean
+    hash: StoredPasswordHash
+  }): Promise<Result<AppPasswordListing>> {
+    return this.appPasswords.create({ ...input, createdAt: new Date().toISOString() })
+  }
+
+  async listAppPasswords(): Promise<AppPasswordListing[]> {
+    return this.appPasswords.list()
+  }
+
+  async appPasswordSecrets(): Promise<(AppPasswordInfo & StoredPasswordHash)[]> {
+    return this.appPasswords.secrets()
+  }
+
+  async appPasswordById(id: string): Promise<AppPasswordInfo | null> {
+    return this.appPasswords.byId(id)
+  }
+
+  async revokeAppPassword(name: string): Promise<boolean> {
+    return this.appPasswords.revoke(name)
+  }
+
+  async getPreferences(fullAccess: boolean): Promise<Preference[]> {
+    return this.prefs.get('app.bsky', fullAccess, Date.now())
+  }
+
+  async putPreferences(values: Preference[], fullAccess: boolean): Promise<Result<void>> {
+    return this.prefs.put(values, 'app.bsky', fullAccess)
   }
 }

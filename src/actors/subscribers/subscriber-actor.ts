@@ -1,2 +1,119 @@
 import { DurableObject } from 'cloudflare:workers'
-export class SubscriberActor extends DurableObject {}
+import { errorFrame } from '../../shared/event-frame'
+import { createLogger } from '../../shared/logger'
+import { XRPCError } from '../../shared/xrpc-error'
+import { sequencerActor } from '../sequencer/sequencer-stub'
+import { ShardPump, type SubscriberSocket } from './shard-pump'
+import { initialState, parseCursor, parseState, type SubscriptionState } from './subscription-state'
+
+const log = createLogger('subs')
+
+/**
+ * A subscriber shard: holds hibernatable `subscribeRepos` WebSockets and streams
+ * the sequencer's log to them. A thin shell around ShardPump; per-socket state
+ * lives in each socket's attachment, so hibernation loses nothing.
+ */
+export class SubscriberActor extends DurableObject<Env> {
+  private readonly pump: ShardPump
+  private registered = false
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    const sequencer = sequencerActor(env)
+    this.pump = new ShardPump(
+      { read: (after, limit, maxBytes) => sequencer.read(after, limit, maxBytes) },
+      () => this.openSockets(),
+    )
+  }
+
+  /** Accepts a `subscribeRepos` upgrade routed here by the Worker. */
+  override async fetch(req: Request): Promise<Response> {
+    const parsed = parseCursor(new URL(req.url).searchParams.get('cursor'))
+    if (!parsed.ok)
+      return new XRPCError(400, 'InvalidRequest', 'cursor must be a non-negative integer').toResponse()
+    const { head } = await sequencerActor(this.env).info()
+    const { 0: client, 1: server } = new WebSocketPair()
+    this.ctx.acceptWebSocket(server)
+    if (parsed.cursor !== null && parsed.cursor > head) {
+      server.send(errorFrame('FutureCursor', 'Cursor in the future.'))
+      server.close(1008, 'FutureCursor')
+    } else {
+      server.serializeAttachment(initialState(parsed.cursor, head))
+      await this.register()
+      this.ctx.waitUntil(this.pump.poke(head).catch((e) => log.error('pump failed', { error: String(e) })))
+    }
+    return new Response(null, { status: 101, webSocket: client })
+  }
+
+  /** The sequencer's word that the log reached `head`. */
+  async notify(head: number): Promise<void> {
+    if (this.openSockets().length === 0) {
+      await this.unregister()
+      return
+    }
+    await this.pump.poke(head)
+  }
+
+  /** Subscribers have nothing to say; their messages are ignored. */
+  override async webSocketMessage(): Promise<void> {}
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    // Reply to the client's close; without it clients report 1006.
+    try {
+      ws.close(code === 1005 ? 1000 : code, reason)
+    } catch {
+      // already closed
+    }
+    if (this.openSockets().length === 0) await this.unregister()
+  }
+
+  override async webSocketError(): Promise<void> {
+    if (this.openSockets().length === 0) await this.unregister()
+  }
+
+  private openSockets(): SubscriberSocket[] {
+    const out: SubscriberSocket[] = []
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws.readyState !== WebSocket.OPEN) continue
+      const state = parseState(ws.deserializeAttachment())
+      if (state) out.push(socketAdapter(ws, state))
+    }
+    return out
+  }
+
+  private async register(): Promise<void> {
+    if (this.registered) return
+    await sequencerActor(this.env).registerShard(this.shardName())
+    this.registered = true
+  }
+
+  private async unregister(): Promise<void> {
+    await sequencerActor(this.env).unregisterShard(this.shardName())
+    this.registered = false
+  }
+
+  private shardName(): string {
+    const name = this.ctx.id.name
+    if (!name) throw new Error('subscriber shards are addressed by name')
+    return name
+  }
+}
+
+function socketAdapter(ws: WebSocket, initial: SubscriptionState): SubscriberSocket {
+  let state = initial
+  return {
+    get state() {
+      return state
+    },
+    setState(next) {
+      state = next
+      ws.serializeAttachment(next)
+    },
+    send: (frame) => ws.send(frame),
+    bufferedAmount: () => {
+      const amount = (ws as { bufferedAmount?: unknown }).bufferedAmount
+      return typeof amount === 'number' ? amount : undefined
+    },
+    close: (code, reason) => ws.close(code, reason),
+  }
+}

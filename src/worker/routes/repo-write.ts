@@ -27,11 +27,17 @@ const optionalBoolean = (body: Body, name: string): boolean | undefined => {
   return v
 }
 
-/** A swap CID: undefined when absent; null (meaning "must not exist") only where allowed. */
+/**
+ * A swap CID: undefined when absent; null (meaning "must not exist") only where the
+ * lexicon makes it nullable (putRecord's swapRecord), otherwise 400 as the reference does.
+ */
 function swapCid(body: Body, name: string, allowNull: boolean): string | null | undefined {
   const v = body[name]
-  if (v === undefined || (v === null && !allowNull)) return undefined
-  if (v === null) return null
+  if (v === undefined) return undefined
+  if (v === null) {
+    if (allowNull) return null
+    throw invalidRequest(`Input/${name} must be a cid string`)
+  }
   if (typeof v !== 'string' || !parseCidSafe(v)) throw invalidRequest(`Input/${name} must be a cid string`)
   return v
 }
@@ -103,7 +109,7 @@ export const repoWriteMethods: XrpcMethods = {
         action: 'delete',
         collection: assertCollection(body.collection),
         rkey: assertRecordKey(body.rkey),
-        swapRecord: swapCid(body, 'swapRecord', true),
+        swapRecord: swapCid(body, 'swapRecord', false),
         ifExists: true,
       }
       const out = unwrap(

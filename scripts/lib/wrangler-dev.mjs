@@ -1,0 +1,48 @@
+// Runs `wrangler dev` as a child process that lives and dies with this one.
+
+import { spawn } from 'node:child_process'
+import { constants } from 'node:os'
+
+/**
+ * Starts local `wrangler dev` on 127.0.0.1:`port` with state under `persistTo`, and
+ * resolves with the exit code to use: the child's, or 128 + signal number.
+ */
+export function runWranglerDev({ wranglerBin, cwd, port, persistTo }) {
+  const args = ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo]
+  const child = spawn(wranglerBin, args, {
+    cwd,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      // This machine may have no internet: skip fetching `request.cf` data and metrics.
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      WRANGLER_SEND_METRICS: 'false',
+    },
+  })
+
+  // Forward so that `kill <pid>` on this process also stops wrangler and its workerd.
+  // A terminal Ctrl-C reaches both processes; wrangler shuts down once either way.
+  const forward = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+  }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => forward(signal))
+
+  // `npm start` runs this under `sh -c`, and dash does not pass on the SIGTERM that npm
+  // forwards, so `kill <npm pid>` would orphan wrangler and workerd. Losing the parent
+  // therefore counts as SIGTERM.
+  const parentPid = process.ppid
+  const parentWatch = setInterval(() => {
+    if (process.ppid === parentPid) return
+    clearInterval(parentWatch)
+    forward('SIGTERM')
+  }, 1000)
+  parentWatch.unref()
+
+  return new Promise((resolve) => {
+    child.on('error', (error) => {
+      console.error(`Could not start ${wranglerBin}: ${error.message}`)
+      resolve(1)
+    })
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)))
+  })
+}

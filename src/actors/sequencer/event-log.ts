@@ -1,0 +1,135 @@
+import { type EventType, sequencedFrame } from '../../shared/event-frame'
+
+/** An event handed over by the repo actor; `outboxId` is its idempotency key. */
+export type IncomingEvent = { outboxId: number; type: EventType; body: Uint8Array }
+
+/** A sequenced, ready-to-send firehose frame. */
+export type StoredFrame = { seq: number; frame: Uint8Array }
+
+/** Durable Object SQLite caps a BLOB at 2 MB; larger frames are stored in chunks. */
+const CHUNK_BYTES = 1_000_000
+
+/**
+ * The persisted, sequenced event log. `seq` comes from a counter row that only
+ * ever grows (never from the table's max), so pruning can never make a number
+ * come back. Frames are encoded once, at append, and sent as stored.
+ */
+export class EventLog {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly transaction: <T>(fn: () => T) => T,
+  ) {}
+
+  /** Sequences the events not seen before (by outbox id), in order, in one transaction. */
+  append(events: IncomingEvent[], now: number): { lastOutboxId: number; head: number; added: number } {
+    return this.transaction(() => {
+      let { last_seq: seq, last_outbox_id: lastOutboxId } = this.state()
+      let added = 0
+      for (const e of events) {
+        if (e.outboxId <= lastOutboxId) continue // redelivery
+        seq += 1
+        lastOutboxId = e.outboxId
+        this.insert(seq, e.type, sequencedFrame(e.type, e.body, seq), now)
+        added += 1
+      }
+      this.sql.exec('UPDATE seq_state SET last_seq = ?, last_outbox_id = ? WHERE id = 1', seq, lastOutboxId)
+      return { lastOutboxId, head: seq, added }
+    })
+  }
+
+  /** The newest seq ever assigned (0 before the first event). */
+  head(): number {
+    return this.state().last_seq
+  }
+
+  lastOutboxId(): number {
+    return this.state().last_outbox_id
+  }
+
+  /** The oldest retained seq, or null when the log holds nothing. */
+  oldest(): number | null {
+    const row = this.sql.exec<{ seq: number | null }>('SELECT MIN(seq) AS seq FROM events').one()
+    return row.seq
+  }
+
+  /** Frames with seq > `after`, in order, up to `limit` frames and about `maxBytes`. */
+  read(after: number, limit: number, maxBytes: number): StoredFrame[] {
+    const rows = this.sql
+      .exec<{ seq: number; frame: ArrayBuffer | null; chunk_count: number }>(
+        'SELECT seq, frame, chunk_count FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+        after,
+        limit,
+      )
+      .toArray()
+    const out: StoredFrame[] = []
+    let bytes = 0
+    for (const row of rows) {
+      const frame = row.frame ? new Uint8Array(row.frame) : this.readChunks(row.seq, row.chunk_count)
+      if (out.length > 0 && bytes + frame.byteLength > maxBytes) break
+      out.push({ seq: row.seq, frame })
+      bytes += frame.byteLength
+    }
+    return out
+  }
+
+  /** Deletes events older than `before` (ms) while keeping at least the newest `keep`. */
+  prune(before: number, keep: number): number {
+    const cutoff = this.head() - keep
+    if (cutoff <= 0) return 0
+    return this.transaction(() => {
+      const where = 'seq <= ? AND sequenced_at < ?'
+      this.sql.exec(
+        `DELETE FROM event_chunks WHERE seq IN (SELECT seq FROM events WHERE ${where})`,
+        cutoff,
+        before,
+      )
+      return this.sql.exec(`DELETE FROM events WHERE ${where}`, cutoff, before).rowsWritten
+    })
+  }
+
+  private state() {
+    return this.sql
+      .exec<{ last_seq: number; last_outbox_id: number }>('SELECT * FROM seq_state WHERE id = 1')
+      .one()
+  }
+
+  private insert(seq: number, type: string, frame: Uint8Array, now: number): void {
+    if (frame.byteLength <= CHUNK_BYTES) {
+      this.sql.exec(
+        'INSERT INTO events (seq, type, sequenced_at, frame) VALUES (?, ?, ?, ?)',
+        seq,
+        type,
+        now,
+        frame,
+      )
+      return
+    }
+    const count = Math.ceil(frame.byteLength / CHUNK_BYTES)
+    this.sql.exec(
+      'INSERT INTO events (seq, type, sequenced_at, frame, chunk_count) VALUES (?, ?, ?, NULL, ?)',
+      seq,
+      type,
+      now,
+      count,
+    )
+    for (let i = 0; i < count; i++) {
+      const part = frame.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)
+      this.sql.exec('INSERT INTO event_chunks (seq, idx, bytes) VALUES (?, ?, ?)', seq, i, part)
+    }
+  }
+
+  private readChunks(seq: number, count: number): Uint8Array {
+    const parts = this.sql
+      .exec<{ bytes: ArrayBuffer }>('SELECT bytes FROM event_chunks WHERE seq = ? ORDER BY idx', seq)
+      .toArray()
+      .map((r) => new Uint8Array(r.bytes))
+    if (parts.length !== count) throw new Error(`event ${seq}: ${parts.length} of ${count} chunks`)
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
+    let at = 0
+    for (const p of parts) {
+      out.set(p, at)
+      at += p.byteLength
+    }
+    return out
+  }
+}

@@ -1,0 +1,29 @@
+import type { AppPasswordInfo } from '../../actors/repo/app-password-store'
+import { XRPCError } from '../../shared/xrpc-error'
+import { ACCESS_SCOPE, type AccessScope } from './session-tokens'
+
+export type { AppPasswordInfo }
+
+/**
+ * Who is calling, as `requireOwner` established it:
+ * - `static`: the `AUTH_TOKEN` bearer, full access;
+ * - `session`: an access JWT; `appPassword` is set for app-password sessions;
+ * - `service`: a service JWT the owner signed for exactly this method (`lxm`).
+ */
+export type OwnerCredential =
+  | { type: 'static'; did: string }
+  | { type: 'session'; did: string; scope: AccessScope; appPassword: AppPasswordInfo | null }
+  | { type: 'service'; did: string; lxm: string }
+
+/** Main password or static token: may manage app passwords and see personal details. */
+export const hasFullAccess = (cred: OwnerCredential): boolean =>
+  cred.type === 'static' || (cred.type === 'session' && cred.scope === ACCESS_SCOPE)
+
+/** Full access or a privileged app password: may call privileged methods (chat). */
+export const isPrivileged = (cred: OwnerCredential): boolean =>
+  hasFullAccess(cred) || (cred.type === 'session' && cred.appPassword?.privileged === true)
+
+/** Refuses app-password sessions, with the reference's 400 `InvalidToken` "Bad token scope". */
+export function assertFullAccess(cred: OwnerCredential | null): void {
+  if (!cred || !hasFullAccess(cred)) throw new XRPCError(400, 'InvalidToken', 'Bad token scope')
+}

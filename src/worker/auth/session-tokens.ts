@@ -1,0 +1,105 @@
+import type { Config } from '../../shared/config'
+import { XRPCError } from '../../shared/xrpc-error'
+import { b64urlEncode, signHs256, verifyHs256 } from './jwt'
+
+/** Access-token scopes (atproto `auth-scope.ts`); the app reads `scope` from the JWT itself. */
+export const ACCESS_SCOPE = 'com.atproto.access'
+export const APP_PASS_SCOPE = 'com.atproto.appPass'
+export const APP_PASS_PRIVILEGED_SCOPE = 'com.atproto.appPassPrivileged'
+export const REFRESH_SCOPE = 'com.atproto.refresh'
+
+export type AccessScope = typeof ACCESS_SCOPE | typeof APP_PASS_SCOPE | typeof APP_PASS_PRIVILEGED_SCOPE
+
+const ACCESS_SCOPES: readonly string[] = [ACCESS_SCOPE, APP_PASS_SCOPE, APP_PASS_PRIVILEGED_SCOPE]
+
+export const ACCESS_TTL_SECONDS = 2 * 60 * 60
+export const REFRESH_TTL_MS = 90 * 24 * 60 * 60 * 1000
+
+/** What a verified access token says. `appPasswordId` is set for app-password sessions. */
+export type AccessClaims = { scope: AccessScope; sub: string; exp: number; appPasswordId: string | null }
+
+/** What a verified refresh token says; `jti` names its row in the session store. */
+export type RefreshClaims = { sub: string; exp: number; jti: string }
+
+/**
+ * Private claim naming the app password a session was opened with (an opaque id, so a
+ * revoked-then-recreated name does not revive old tokens). Absent for the main password.
+ */
+const APP_PASSWORD_CLAIM = 'apw'
+
+const invalidToken = (message = 'Token could not be verified') => new XRPCError(400, 'InvalidToken', message)
+
+/** A fresh refresh-token id: 32 random bytes, base64url. */
+export const newRefreshTokenId = (): string => b64urlEncode(crypto.getRandomValues(new Uint8Array(32)))
+
+/** Mints an access JWT (`typ: at+jwt`, 2 hours) for the owner. */
+export function createAccessToken(
+  config: Config,
+  opts: { scope: AccessScope; appPasswordId: string | null; now: number },
+): Promise<string> {
+  const iat = Math.floor(opts.now / 1000)
+  const payload = {
+    scope: opts.scope,
+    sub: config.did,
+    aud: config.serviceDid,
+    iat,
+    exp: iat + ACCESS_TTL_SECONDS,
+    ...(opts.appPasswordId ? { [APP_PASSWORD_CLAIM]: opts.appPasswordId } : {}),
+  }
+  return signHs256({ typ: 'at+jwt' }, payload, config.jwtSecret)
+}
+
+/** Mints a refresh JWT (`typ: refresh+jwt`) whose `exp` matches its stored row. */
+export function createRefreshToken(
+  config: Config,
+  opts: { jti: string; expiresAtMs: number; now: number },
+): Promise<string> {
+  const payload = {
+    scope: REFRESH_SCOPE,
+    sub: config.did,
+    aud: config.serviceDid,
+    jti: opts.jti,
+    iat: Math.floor(opts.now / 1000),
+    exp: Math.floor(opts.expiresAtMs / 1000),
+  }
+  return signHs256({ typ: 'refresh+jwt' }, payload, config.jwtSecret)
+}
+
+/**
+ * Verifies signature first, then type, subject, audience and scope, then expiry, so a
+ * forged token is never reported as merely expired.
+ */
+async function verifySessionJwt(token: string, config: Config, typ: string, now: number) {
+  const jwt = await verifyHs256(token, config.jwtSecret)
+  if (!jwt) throw invalidToken()
+  const { header, payload } = jwt
+  if (header.typ !== typ) throw invalidToken('Invalid token type')
+  if (payload.sub !== config.did || payload.aud !== config.serviceDid) throw invalidToken('Malformed token')
+  if (typeof payload.exp !== 'number' || typeof payload.scope !== 'string')
+    throw invalidToken('Malformed token')
+  if (payload.exp * 1000 <= now) throw new XRPCError(400, 'ExpiredToken', 'Token has expired')
+  return { payload, scope: payload.scope, exp: payload.exp }
+}
+
+/** Verifies an access token; a refresh token or a foreign token is `InvalidToken`, a stale one `ExpiredToken`. */
+export async function verifyAccessToken(token: string, config: Config, now: number): Promise<AccessClaims> {
+  const { payload, scope, exp } = await verifySessionJwt(token, config, 'at+jwt', now)
+  if (!ACCESS_SCOPES.includes(scope)) throw invalidToken('Bad token scope')
+  const apw = payload[APP_PASSWORD_CLAIM]
+  const isAppPass = scope !== ACCESS_SCOPE
+  if (isAppPass !== (typeof apw === 'string')) throw invalidToken('Malformed token')
+  return {
+    scope: scope as AccessScope,
+    sub: config.did,
+    exp,
+    appPasswordId: isAppPass ? (apw as string) : null,
+  }
+}
+
+/** Verifies a refresh token (the Bearer of refreshSession/deleteSession). */
+export async function verifyRefreshToken(token: string, config: Config, now: number): Promise<RefreshClaims> {
+  const { payload, scope, exp } = await verifySessionJwt(token, config, 'refresh+jwt', now)
+  if (scope !== REFRESH_SCOPE) throw invalidToken('Bad token scope')
+  if (typeof payload.jti !== 'string' || payload.jti === '') throw invalidToken('Malformed token')
+  return { sub: config.did, exp, jti: payload.jti }
+}

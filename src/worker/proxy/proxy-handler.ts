@@ -1,0 +1,65 @@
+import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
+import { requireOwner } from '../auth'
+import { isPrivileged } from '../auth/credential'
+import { isPrivilegedMethod, isProtectedMethod } from '../auth/method-policy'
+import { createServiceJwt } from '../auth/service-jwt'
+import { configFor } from '../config-cache'
+import { repoActor } from '../xrpc-context'
+import { DidResolver } from './did-resolver'
+import { checkPublicUrl } from './endpoint-policy'
+import { forwardXrpc } from './forward'
+import { type ProxyConfig, proxyConfigFor, type ServiceRef } from './proxy-config'
+import { proxyTargetFor } from './proxy-target'
+
+let resolver: { config: ProxyConfig; resolver: DidResolver } | null = null
+
+/** One resolver (and its DID-document cache) per isolate and proxy config. */
+function resolverFor(config: ProxyConfig): DidResolver {
+  if (resolver?.config === config) return resolver.resolver
+  const created = new DidResolver({
+    fetch: (input, init) => fetch(input, init),
+    plcUrl: config.plcUrl,
+    allowInsecure: config.allowInsecure,
+  })
+  resolver = { config, resolver: created }
+  return created
+}
+
+async function endpointOf(target: ServiceRef, config: ProxyConfig): Promise<string> {
+  if (target.url !== null) return checkPublicUrl(target.url, config.allowInsecure)
+  return resolverFor(config).serviceEndpoint(target.did, target.serviceId)
+}
+
+const badMethod = () => new XRPCError(400, 'InvalidToken', 'Bad token method')
+
+/**
+ * The catch-all for NSIDs this PDS does not implement: sends the call, as the owner,
+ * to the service named by `atproto-proxy` or the default for its namespace, with a
+ * fresh service JWT (`aud` = the bare service DID, `lxm` = the NSID). Order: target
+ * (none is 501), protected methods, owner auth, privileged methods, then forwarding.
+ */
+export async function proxyXrpc(req: Request, env: Env, nsid: string): Promise<Response> {
+  if (!['GET', 'HEAD', 'POST'].includes(req.method)) {
+    throw invalidRequest('XRPC requests only supports GET and POST')
+  }
+  const proxyConfig = proxyConfigFor(env)
+  const target = proxyTargetFor(req.headers.get('atproto-proxy'), nsid, proxyConfig)
+  if (!target) throw new XRPCError(501, 'MethodNotImplemented', `Method not implemented: ${nsid}`)
+  if (isProtectedMethod(nsid)) throw badMethod()
+
+  const config = configFor(env)
+  const repo = repoActor(env)
+  const auth = await requireOwner(req, config, { appPasswords: (id) => repo.appPasswordById(id) })
+  if (isPrivilegedMethod(nsid) && !isPrivileged(auth)) throw badMethod()
+
+  const endpoint = await endpointOf(target, proxyConfig)
+  const token = await createServiceJwt(config, { aud: target.did, lxm: nsid, now: Date.now() })
+  return forwardXrpc({
+    req,
+    endpoint,
+    nsid,
+    token,
+    fetch: (input, init) => fetch(input, init),
+    timeoutMs: proxyConfig.timeoutMs,
+  })
+}

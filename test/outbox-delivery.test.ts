@@ -1,0 +1,81 @@
+import { env, runInDurableObject } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { Outbox } from '../src/actors/repo/outbox'
+import { OutboxDelivery, type SequencerTarget } from '../src/actors/repo/outbox-delivery'
+import type { IncomingEvent } from '../src/actors/sequencer/event-log'
+import { createLogger } from '../src/shared/logger'
+
+/** A sequencer stand-in that can fail on demand and dedupes by outbox id like the real one. */
+class FlakySequencer implements SequencerTarget {
+  received: number[] = []
+  failNext = 0
+  loseAck = false
+  async append(events: IncomingEvent[]) {
+    if (this.failNext > 0) {
+      this.failNext -= 1
+      throw new Error('sequencer unreachable')
+    }
+    const last = this.received.at(-1) ?? 0
+    for (const e of events) if (e.outboxId > last) this.received.push(e.outboxId)
+    if (this.loseAck) {
+      this.loseAck = false
+      throw new Error('connection lost after append')
+    }
+    return { lastOutboxId: this.received.at(-1) ?? 0 }
+  }
+}
+
+/** An outbox on a scratch repo actor's SQLite (this instance never delivers by itself). */
+async function withOutbox<T>(fn: (outbox: Outbox) => Promise<T>): Promise<T> {
+  const stub = env.REPO.get(env.REPO.idFromName(`outbox-${crypto.randomUUID()}`))
+  const genesis = (await stub.readOutbox(0, 10)).length
+  expect(genesis).toBe(3) // identity, account, genesis commit: waiting, undelivered
+  return runInDurableObject(stub, (_a, state) => fn(new Outbox(state.storage.sql)))
+}
+
+const event = { type: '#identity' as const, rev: null, body: new Uint8Array([0xa0]) }
+
+describe('OutboxDelivery', () => {
+  it('delivers every row once, in order, across failures, retries and lost acknowledgements', async () => {
+    await withOutbox(async (outbox) => {
+      const seq = new FlakySequencer()
+      const retries: number[] = []
+      const delivery = new OutboxDelivery(
+        outbox,
+        seq,
+        async (ms) => void retries.push(ms),
+        createLogger('repo'),
+      )
+      seq.failNext = 2
+      await delivery.kick()
+      await delivery.kick()
+      expect(retries).toEqual([250, 500])
+      expect(seq.received).toEqual([])
+      for (let i = 0; i < 5; i++) outbox.append(event, new Date().toISOString())
+      seq.loseAck = true
+      await delivery.kick() // the sequencer stored the batch but the reply was lost
+      expect(retries).toHaveLength(3)
+      await delivery.kick()
+      expect(seq.received).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+      expect(outbox.deliveredThrough()).toBe(8)
+    })
+  })
+
+  it('coalesces kicks that arrive while a delivery is running', async () => {
+    await withOutbox(async (outbox) => {
+      const seq = new FlakySequencer()
+      let calls = 0
+      const counting: SequencerTarget = {
+        append: (e) => {
+          calls += 1
+          return seq.append(e)
+        },
+      }
+      const delivery = new OutboxDelivery(outbox, counting, async () => {}, createLogger('repo'))
+      const runs = [delivery.kick(), delivery.kick(), delivery.kick()]
+      await Promise.all(runs)
+      expect(seq.received).toEqual([1, 2, 3])
+      expect(calls).toBeLessThanOrEqual(2)
+    })
+  })
+})
