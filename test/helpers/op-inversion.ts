@@ -48,6 +48,9 @@ export async function invertOps(tree: MST, ops: readonly WireOp[]): Promise<MST>
       throw new Error(`${op.action} ${op.path}: tree holds ${String(found)}, op says ${String(op.cid)}`)
     }
     t = op.action === 'create' ? await t.delete(op.path) : await t.update(op.path, op.prev as Cid)
+    // @atproto/repo keeps the layer of a tree that deletes empty, and later adds would
+    // then build a non-canonical tree; a relay's MST has no such state, so start fresh.
+    if ((await t.getEntries()).length === 0) t = await MST.create(t.storage)
   }
   return t
 }

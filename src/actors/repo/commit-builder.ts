@@ -2,7 +2,7 @@ import { TID } from '@atproto/common-web'
 import type { Keypair } from '@atproto/crypto'
 import { encode } from '@atproto/lex-cbor'
 import { type Cid, cidForCbor } from '@atproto/lex-data'
-import { BlockMap, type CommitData, DataDiff, type MST, signCommit } from '@atproto/repo'
+import { BlockMap, type CommitData, DataDiff, MST, signCommit } from '@atproto/repo'
 
 /** A write whose record the Worker has already validated and encoded. */
 export type PreparedWrite =
@@ -56,6 +56,10 @@ export async function buildCommit(
       data = await data.update(key, w.cid)
     } else {
       data = await data.delete(key)
+      // @NOTE @atproto/repo keeps the layer of a tree that deletes empty, so keys added
+      // after that land under empty intermediate nodes and the root is not the
+      // canonical one for its keys (relays inverting the ops would not get prevData).
+      if ((await data.getEntries()).length === 0) data = await MST.create(data.storage)
     }
   }
   const dataCid = await data.getPointer()
