@@ -6,6 +6,10 @@ declare namespace Cloudflare {
     SEQUENCER: DurableObjectNamespace<import('./actors/sequencer/sequencer-actor').SequencerActor>
     SUBSCRIBERS: DurableObjectNamespace<import('./actors/subscribers/subscriber-actor').SubscriberActor>
     BLOBS: R2Bucket
+    /** Largest blob `uploadBlob` accepts, in bytes (default 104857600, 100 MB). */
+    BLOB_UPLOAD_LIMIT?: string
+    /** Hours an uploaded blob may stay unreferenced before GC deletes it (default 6). */
+    BLOB_GRACE_HOURS?: string
     PDS_HOSTNAME?: string
     DID?: string
     HANDLE?: string

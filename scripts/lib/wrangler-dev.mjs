@@ -4,21 +4,29 @@ import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
 
 /**
+ * The arguments and environment of local `wrangler dev` on 127.0.0.1:`port` with state
+ * under `persistTo`. With `envFile`, settings come from that dotenv file instead of
+ * `.dev.vars` (wrangler skips `.dev.vars` once `--env-file` is given).
+ */
+export function wranglerDevCommand({ port, persistTo, envFile }) {
+  const args = ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo]
+  if (envFile !== undefined) args.push('--env-file', envFile)
+  const env = {
+    ...process.env,
+    // This machine may have no internet: skip fetching `request.cf` data and metrics.
+    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+    WRANGLER_SEND_METRICS: 'false',
+  }
+  return { args, env }
+}
+
+/**
  * Starts local `wrangler dev` on 127.0.0.1:`port` with state under `persistTo`, and
  * resolves with the exit code to use: the child's, or 128 + signal number.
  */
 export function runWranglerDev({ wranglerBin, cwd, port, persistTo }) {
-  const args = ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo]
-  const child = spawn(wranglerBin, args, {
-    cwd,
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      // This machine may have no internet: skip fetching `request.cf` data and metrics.
-      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-      WRANGLER_SEND_METRICS: 'false',
-    },
-  })
+  const { args, env } = wranglerDevCommand({ port, persistTo })
+  const child = spawn(wranglerBin, args, { cwd, stdio: 'inherit', env })
 
   // Forward so that `kill <pid>` on this process also stops wrangler and its workerd.
   // A terminal Ctrl-C reaches both processes; wrangler shuts down once either way.

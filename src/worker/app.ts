@@ -6,6 +6,8 @@ import { configFor } from './config-cache'
 import { didDocument, servesDidDocument } from './did-document'
 import { proxyXrpc } from './proxy/proxy-handler'
 import { appPasswordMethods } from './routes/app-passwords'
+import { blobUploadMethods } from './routes/blob-upload'
+import { blobMethods } from './routes/blobs'
 import { preferenceMethods } from './routes/preferences'
 import { repoReadMethods } from './routes/repo-read'
 import { repoWriteMethods } from './routes/repo-write'
@@ -25,6 +27,8 @@ const handleXrpc = createXrpcRouter(
     ...repoReadMethods,
     ...repoWriteMethods,
     ...syncMethods,
+    ...blobUploadMethods,
+    ...blobMethods,
     ...sessionMethods,
     ...appPasswordMethods,
     ...serviceAuthMethods,

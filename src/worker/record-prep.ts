@@ -5,6 +5,7 @@ import { jsonToLex as jsonToLexData } from '@atproto/lex-json'
 import { jsonToLex as jsonToLexicon } from '@atproto/lexicon'
 import { isValidNsid, isValidRecordKey } from '@atproto/syntax'
 import { invalidRequest } from '../shared/xrpc-error'
+import { collectBlobRefs } from './blob-refs'
 
 /** Records larger than this (DAG-CBOR) are refused (spec:sync). */
 export const MAX_RECORD_BYTES = 1_000_000
@@ -15,6 +16,8 @@ export type PreparedRecord = {
   bytes: Uint8Array
   cid: string
   validationStatus: ValidationStatus | undefined
+  /** CIDs of the blobs the record references (the repo actor checks it holds them). */
+  blobs: string[]
 }
 
 export function assertCollection(collection: unknown): string {
@@ -61,7 +64,8 @@ export async function prepareRecord(
   if (bytes.byteLength > MAX_RECORD_BYTES) {
     throw invalidRequest(`Record is too large: ${bytes.byteLength} bytes (max ${MAX_RECORD_BYTES})`)
   }
-  return { bytes, cid: (await cidForCbor(bytes)).toString(), validationStatus }
+  const cid = (await cidForCbor(bytes)).toString()
+  return { bytes, cid, validationStatus, blobs: collectBlobRefs(value) }
 }
 
 function validateRecord(

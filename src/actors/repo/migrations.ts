@@ -60,4 +60,30 @@ export const REPO_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Blobs (blob-store, blob-gc) and the multiplexed alarm (alarm-schedule). Bytes live in R2.
+    id: 4,
+    sql: `
+      CREATE TABLE blobs (
+        cid TEXT PRIMARY KEY,
+        r2_key TEXT NOT NULL UNIQUE,
+        mime_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX blobs_state ON blobs (state, created_at);
+      CREATE TABLE record_blobs (
+        record_uri TEXT NOT NULL,
+        blob_cid TEXT NOT NULL,
+        rev TEXT NOT NULL,
+        PRIMARY KEY (record_uri, blob_cid)
+      );
+      CREATE INDEX record_blobs_cid ON record_blobs (blob_cid);
+      CREATE INDEX record_blobs_rev ON record_blobs (rev);
+      CREATE TABLE blob_r2_cleanup (r2_key TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
+      CREATE INDEX blob_r2_cleanup_due ON blob_r2_cleanup (due_at);
+      CREATE TABLE alarm_schedule (purpose TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
+    `,
+  },
 ]

@@ -5,12 +5,15 @@ import { createLogger } from '../../shared/logger'
 import { err, ok, type Result } from '../../shared/result'
 import { runMigrations } from '../../shared/sql-migrations'
 import { sequencerActor } from '../sequencer/sequencer-stub'
+import { AlarmSchedule } from './alarm-schedule'
 import {
   type AppPasswordInfo,
   type AppPasswordListing,
   AppPasswordStore,
   type StoredPasswordHash,
 } from './app-password-store'
+import { BlobGc, blobGraceMs, type SweepResult } from './blob-gc'
+import { type BlobMeta, BlobStore, type FinishedUpload } from './blob-store'
 import { REPO_MIGRATIONS } from './migrations'
 import { Outbox, type OutboxRow } from './outbox'
 import { OutboxDelivery } from './outbox-delivery'
@@ -38,6 +41,9 @@ export class RepoActor extends DurableObject<Env> {
   private sessions: SessionStore
   private appPasswords: AppPasswordStore
   private prefs: PreferencesStore
+  private alarms: AlarmSchedule
+  private blobs: BlobStore
+  private blobGc: BlobGc
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -49,12 +55,24 @@ export class RepoActor extends DurableObject<Env> {
     this.sessions = new SessionStore(ctx.storage.sql, transaction)
     this.appPasswords = new AppPasswordStore(ctx.storage.sql, transaction)
     this.prefs = new PreferencesStore(ctx.storage.sql, transaction)
+    // One DO alarm, shared by outbox delivery retries and blob GC.
+    this.alarms = new AlarmSchedule(ctx.storage.sql, ctx.storage, createLogger('repo'))
     this.delivery = new OutboxDelivery(
       this.outbox,
       sequencerActor(env),
-      (delayMs) => ctx.storage.setAlarm(Date.now() + delayMs),
+      (delayMs) => this.alarms.atMost('delivery', Date.now() + delayMs),
       createLogger('repo'),
     )
+    this.blobs = new BlobStore(ctx.storage.sql)
+    this.blobGc = new BlobGc({
+      store: this.blobs,
+      bucket: env.BLOBS,
+      schedule: this.alarms,
+      exclusive: (fn) => this.repo.exclusive(fn),
+      transaction,
+      graceMs: blobGraceMs(env.BLOB_GRACE_HOURS),
+      log: createLogger('repo'),
+    })
     ctx.blockConcurrencyWhile(async () => {
       runMigrations(ctx.storage, REPO_MIGRATIONS)
       const config = parseConfig(env)
@@ -73,6 +91,7 @@ export class RepoActor extends DurableObject<Env> {
         did,
         handle,
         now: () => new Date().toISOString(),
+        blobRefs: this.blobs,
       })
       // Events left undelivered by an eviction or crash go out first.
       this.deliver()
@@ -89,12 +108,19 @@ export class RepoActor extends DurableObject<Env> {
     const result = await this.writer.applyWrites(input)
     // The commit is durable; handing its event to the sequencer happens after the reply.
     if (result.ok && result.value.commit) this.deliver()
+    if (this.blobs.takeOrphaned()) await this.blobGc.soon()
     return result
   }
 
-  /** Retries outbox delivery after a failure. */
+  /** Runs what is due on the shared alarm: outbox delivery retries and blob GC. */
   override async alarm(): Promise<void> {
-    this.deliver()
+    await this.alarms.runDue(
+      {
+        delivery: async () => this.deliver(),
+        'blob-gc': async () => void (await this.blobGc.sweep(Date.now())),
+      },
+      Date.now(),
+    )
   }
 
   /**
@@ -139,6 +165,44 @@ export class RepoActor extends DurableObject<Env> {
   /** Outbox rows after `afterId`, for the sequencer's delivery (and tests). */
   async readOutbox(afterId: number, limit: number): Promise<OutboxRow[]> {
     return this.outbox.read(afterId, limit)
+  }
+
+  // Blobs: the Worker streams bytes to R2; the actor keeps metadata, references and GC.
+
+  /** Reserves a fresh R2 key for an upload; it is cleaned up unless `finishBlobUpload` claims it. */
+  async beginBlobUpload(): Promise<{ r2Key: string }> {
+    const r2Key = `blobs/${crypto.randomUUID()}`
+    await this.blobGc.reserveUpload(r2Key, Date.now())
+    return { r2Key }
+  }
+
+  async finishBlobUpload(upload: FinishedUpload): Promise<Result<{ duplicate: boolean }>> {
+    const done = this.ctx.storage.transactionSync(() => this.blobs.finishUpload(upload, new Date()))
+    if (!done) return err('InvalidRequest', 'The upload took too long and was discarded')
+    if (done.duplicate) await this.blobGc.soon()
+    return ok(done)
+  }
+
+  async blobMeta(cid: string): Promise<BlobMeta | null> {
+    return this.blobs.get(cid)
+  }
+
+  /** getBlob found no R2 object for `cid`: forget the metadata so the blob is listed as missing. */
+  async blobBytesLost(cid: string, r2Key: string): Promise<void> {
+    this.blobs.forgetLost(cid, r2Key)
+  }
+
+  async listBlobs(opts: { since: string | null; cursor: string | null; limit: number }): Promise<string[]> {
+    return this.blobs.listReferenced(opts)
+  }
+
+  async listMissingBlobs(opts: { cursor: string | null; limit: number }) {
+    return this.blobs.listMissing(opts)
+  }
+
+  /** Runs a blob GC sweep now, or as of `nowMs` (tests move time forward this way). */
+  async sweepBlobs(nowMs?: number): Promise<SweepResult> {
+    return this.blobGc.sweep(nowMs ?? Date.now())
   }
 
   /** Fails fast when configuration is broken, so the Worker can say which setting. */

@@ -2,6 +2,7 @@ import type { Keypair } from '@atproto/crypto'
 import { type Cid, parseCid } from '@atproto/lex-data'
 import { def, MST, Repo } from '@atproto/repo'
 import { err, ok, type Result } from '../../shared/result'
+import type { BlobRefHook } from './blob-store'
 import { buildCommit, type PreparedWrite, type RepoHead } from './commit-builder'
 import { accountEvent, commitEvent, eventLimitProblem, identityEvent } from './commit-event'
 import type { Outbox } from './outbox'
@@ -19,6 +20,8 @@ export type RepoWriterDeps = {
   did: string
   handle: string
   now: () => string
+  /** Blob references: checked in `resolve`, linked inside the commit transaction. */
+  blobRefs?: BlobRefHook
 }
 
 /**
@@ -61,10 +64,12 @@ export class RepoWriter {
 
   /** Applies a batch of writes as one commit. Calls are serialized. */
   applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput>> {
-    const run = this.queue.then(
-      () => this.applyNow(input),
-      () => this.applyNow(input),
-    )
+    return this.exclusive(() => this.applyNow(input))
+  }
+
+  /** Runs `fn` in the write queue: no write is in progress while it runs (blob GC uses this). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn)
     this.queue = run.catch(() => undefined)
     return run
   }
@@ -95,13 +100,16 @@ export class RepoWriter {
       now,
     )
 
-    const { index, blocks, outbox } = this.deps
+    const { index, blocks, outbox, blobRefs } = this.deps
     const rev = built.commit.rev
+    const blobsOf = new Map(input.writes.map((w) => [`${w.collection}/${w.rkey}`, blobCids(w)]))
     this.deps.transaction(() => {
       // The index moves first: block removal keeps blocks still named by a record.
       for (const w of writes) {
         if (w.action === 'delete') index.delete(w.collection, w.rkey)
         else index.put({ collection: w.collection, rkey: w.rkey, cid: w.cid.toString(), rev })
+        const path = `${w.collection}/${w.rkey}`
+        blobRefs?.setRecordBlobs(`at://${head.did}/${path}`, blobsOf.get(path) ?? [], rev)
       }
       blocks.applyCommitSync(built.commit)
       outbox.append(event, now)
@@ -136,6 +144,8 @@ export class RepoWriter {
       }
       if (w.action === 'create' && prev) return err('InvalidRequest', `Record already exists: ${path}`)
       if (w.action === 'update' && !prev) return err('InvalidRequest', `Could not find record: ${path}`)
+      const lacking = this.deps.blobRefs?.missing(blobCids(w)) ?? []
+      if (lacking.length > 0) return err('InvalidRequest', `Could not find blob: ${lacking.join(', ')}`)
       const cid = parseCid(w.cid)
       const action = prev ? 'update' : 'create'
       results.push({ action, uri, cid: w.cid })
@@ -146,6 +156,8 @@ export class RepoWriter {
     return ok({ writes, results })
   }
 }
+
+const blobCids = (w: WriteInput): readonly string[] => (w.action === 'delete' ? [] : (w.blobs ?? []))
 
 async function loadHead(blocks: SqlRepoStorage, commitCid: Cid): Promise<RepoHead> {
   const commit = await blocks.readObj(commitCid, def.commit)

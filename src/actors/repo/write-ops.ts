@@ -1,10 +1,11 @@
 /**
  * Writes as the Worker hands them to the repo actor: records already validated and
- * DAG-CBOR encoded, CIDs as strings (RPC carries plain values only).
+ * DAG-CBOR encoded, CIDs as strings (RPC carries plain values only). `blobs` lists the
+ * CIDs of the blobs the record references; the repo actor refuses blobs it does not hold.
  */
 export type WriteInput =
   /** Fails if the record exists. */
-  | { action: 'create'; collection: string; rkey: string; cid: string; bytes: Uint8Array }
+  | { action: 'create'; collection: string; rkey: string; cid: string; bytes: Uint8Array; blobs?: string[] }
   /** Fails if the record does not exist (applyWrites#update). */
   | {
       action: 'update'
@@ -12,6 +13,7 @@ export type WriteInput =
       rkey: string
       cid: string
       bytes: Uint8Array
+      blobs?: string[]
       swapRecord?: string | null
     }
   /** Creates or replaces (putRecord). */
@@ -21,6 +23,7 @@ export type WriteInput =
       rkey: string
       cid: string
       bytes: Uint8Array
+      blobs?: string[]
       swapRecord?: string | null
     }
   /** Fails if missing unless `ifExists` (deleteRecord is a no-op on a missing record). */

@@ -8,8 +8,10 @@ export function retentionFromEnv(env: {
   FIREHOSE_RETENTION_HOURS?: string
   FIREHOSE_RETENTION_MIN_EVENTS?: string
 }): RetentionPolicy {
-  const hours = Number(env.FIREHOSE_RETENTION_HOURS)
-  const events = Number(env.FIREHOSE_RETENTION_MIN_EVENTS)
+  const number = (raw: string | undefined) =>
+    raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw)
+  const hours = number(env.FIREHOSE_RETENTION_HOURS)
+  const events = number(env.FIREHOSE_RETENTION_MIN_EVENTS)
   return {
     maxAgeMs: Number.isFinite(hours) && hours > 0 ? hours * 60 * 60 * 1000 : DEFAULT_RETENTION.maxAgeMs,
     minEvents: Number.isInteger(events) && events >= 0 ? events : DEFAULT_RETENTION.minEvents,

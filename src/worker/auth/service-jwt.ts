@@ -60,7 +60,7 @@ export async function verifyInboundServiceJwt(
   if (typeof header.typ === 'string' && FORBIDDEN_TYPS.has(header.typ)) {
     throw authError('BadJwtType', 'Invalid jwt type')
   }
-  if (payload.iss !== config.did && payload.iss !== `${config.did}#atproto`) {
+  if (payload.iss !== config.did) {
     throw authError('UntrustedIss', 'Service JWT issuer is not the owner of this PDS')
   }
   if (payload.aud !== config.serviceDid && payload.aud !== `${config.serviceDid}#atproto_pds`) {

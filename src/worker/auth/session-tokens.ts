@@ -1,6 +1,6 @@
 import type { Config } from '../../shared/config'
 import { XRPCError } from '../../shared/xrpc-error'
-import { b64urlEncode, signHs256, verifyHs256 } from './jwt'
+import { signHs256, verifyHs256 } from './jwt'
 
 /** Access-token scopes (atproto `auth-scope.ts`); the app reads `scope` from the JWT itself. */
 export const ACCESS_SCOPE = 'com.atproto.access'
@@ -12,8 +12,8 @@ export type AccessScope = typeof ACCESS_SCOPE | typeof APP_PASS_SCOPE | typeof A
 
 const ACCESS_SCOPES: readonly string[] = [ACCESS_SCOPE, APP_PASS_SCOPE, APP_PASS_PRIVILEGED_SCOPE]
 
+/** Access tokens live 2 hours (atproto `createAccessToken`). */
 export const ACCESS_TTL_SECONDS = 2 * 60 * 60
-export const REFRESH_TTL_MS = 90 * 24 * 60 * 60 * 1000
 
 /** What a verified access token says. `appPasswordId` is set for app-password sessions. */
 export type AccessClaims = { scope: AccessScope; sub: string; exp: number; appPasswordId: string | null }
@@ -28,9 +28,6 @@ export type RefreshClaims = { sub: string; exp: number; jti: string }
 const APP_PASSWORD_CLAIM = 'apw'
 
 const invalidToken = (message = 'Token could not be verified') => new XRPCError(400, 'InvalidToken', message)
-
-/** A fresh refresh-token id: 32 random bytes, base64url. */
-export const newRefreshTokenId = (): string => b64urlEncode(crypto.getRandomValues(new Uint8Array(32)))
 
 /** Mints an access JWT (`typ: at+jwt`, 2 hours) for the owner. */
 export function createAccessToken(

@@ -55,7 +55,9 @@ export const repoWriteMethods: XrpcMethods = {
       const record = await prepareRecord(collection, body.record, optionalBoolean(body, 'validate'))
       const out = unwrap(
         await ctx.repo.applyWrites({
-          writes: [{ action: 'create', collection, rkey, cid: record.cid, bytes: record.bytes }],
+          writes: [
+            { action: 'create', collection, rkey, cid: record.cid, bytes: record.bytes, blobs: record.blobs },
+          ],
           swapCommit: swapCid(body, 'swapCommit', false) ?? undefined,
         }),
       )
@@ -85,6 +87,7 @@ export const repoWriteMethods: XrpcMethods = {
               rkey,
               cid: record.cid,
               bytes: record.bytes,
+              blobs: record.blobs,
               swapRecord: swapCid(body, 'swapRecord', true),
             },
           ],
@@ -156,6 +159,7 @@ export const repoWriteMethods: XrpcMethods = {
           rkey,
           cid: record.cid,
           bytes: record.bytes,
+          blobs: record.blobs,
         })
       }
       const out = unwrap(

@@ -1,0 +1,48 @@
+import { invalidRequest, unwrap, XRPCError } from '../../shared/xrpc-error'
+import { BlobIngest, blobUploadLimit } from '../blob-ingest'
+import { declaredMimeType } from '../blob-mime'
+import { writeBlobToR2 } from '../blob-r2-write'
+import type { XrpcContext, XrpcMethods } from '../xrpc-context'
+
+/** The declared body length, or null for a chunked upload. */
+function contentLength(req: Request): number | null {
+  const raw = req.headers.get('content-length')
+  if (raw === null) return null
+  if (!/^\d+$/.test(raw.trim())) throw invalidRequest('Invalid Content-Length')
+  return Number(raw)
+}
+
+/**
+ * uploadBlob: the Worker streams the body into R2 while hashing it; nothing holds
+ * the whole body (see `writeBlobToR2`). R2 has no rename and the CID is only known
+ * at the end, so the bytes stay under the random key the repo actor reserved for
+ * them, and the actor records `cid → key` when the upload finishes. A reserved key
+ * that is never claimed (a failed or abandoned upload) or a duplicate of a blob the
+ * PDS already holds is deleted by blob GC; a failed upload also deletes it at once.
+ */
+async function uploadBlob(ctx: XrpcContext) {
+  const limit = blobUploadLimit(ctx.env.BLOB_UPLOAD_LIMIT)
+  const length = contentLength(ctx.req)
+  if (length !== null && length > limit)
+    throw new XRPCError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`)
+  const mimeType = declaredMimeType(ctx.req.headers.get('content-type'))
+  const body = ctx.req.body ?? new Blob([]).stream()
+  const { r2Key } = await ctx.repo.beginBlobUpload()
+  const ingest = new BlobIngest(limit, mimeType)
+  try {
+    await writeBlobToR2(ctx.env.BLOBS, r2Key, body.pipeThrough(ingest.stream), length, mimeType)
+  } catch (e) {
+    await ctx.env.BLOBS.delete(r2Key).catch(() => undefined)
+    throw ingest.failure ?? e
+  }
+  const { cid, size } = await ingest.result()
+  const finished = await ctx.repo.finishBlobUpload({ r2Key, cid, mimeType, size })
+  if (!finished.ok) await ctx.env.BLOBS.delete(r2Key).catch(() => undefined)
+  unwrap(finished)
+  return { blob: { $type: 'blob', ref: { $link: cid }, mimeType, size } }
+}
+
+/** `com.atproto.repo.uploadBlob`; the owner, or the video service with the owner's service JWT. */
+export const blobUploadMethods: XrpcMethods = {
+  'com.atproto.repo.uploadBlob': { type: 'procedure', auth: 'owner-or-service', handler: uploadBlob },
+}
