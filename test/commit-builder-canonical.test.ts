@@ -22,6 +22,7 @@ function prng(seed: number) {
   }
 }
 
+/** Like the repo actor, each commit's blocks are stored before the next one is built on them. */
 async function emptyHead(): Promise<RepoHead> {
   const data = await MST.create(new MemoryBlockstore())
   return {
@@ -58,6 +59,7 @@ describe('buildCommit data roots', () => {
       await create('f885b1f8'),
       await create('af380969'),
     ]
+    await (first.head.data.storage as MemoryBlockstore).applyCommit(first.commit)
     const second = await buildCommit(first.head, writes, keypair)
     const expected = new Map(
       second.ops.flatMap((op) => (op.action === 'create' ? [[op.path, op.cid] as const] : [])),
@@ -92,6 +94,7 @@ describe('buildCommit data roots', () => {
         }
       }
       const built = await buildCommit(head, writes, keypair)
+      await (head.data.storage as MemoryBlockstore).applyCommit(built.commit)
       for (const op of built.ops) {
         if (op.action === 'delete') live.delete(op.path)
         else live.set(op.path, op.cid)

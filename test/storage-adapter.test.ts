@@ -4,7 +4,7 @@ import { encode } from '@atproto/lex-cbor'
 import { cidForCbor } from '@atproto/lex-data'
 import { type RecordWriteOp, Repo, WriteOpAction } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
-import { SqlRepoStorage } from '../src/actors/repo/storage/sql-repo-storage'
+import { RETIRED_BLOCK_GRACE_MS, SqlRepoStorage } from '../src/actors/repo/storage/sql-repo-storage'
 
 const DID = 'did:example:storage-test'
 const C = 'com.example.storageTest'
@@ -36,9 +36,10 @@ function withEmptyStorage(fn: (storage: SqlRepoStorage, sql: SqlStorage) => Prom
   })
 }
 
+/** Blocks in the repo: stored and not retired by a later commit. */
 const storedCids = (sql: SqlStorage) =>
   sql
-    .exec<{ cid: string }>('SELECT cid FROM blocks')
+    .exec<{ cid: string }>('SELECT cid FROM blocks WHERE removed_rev IS NULL')
     .toArray()
     .map((r) => r.cid)
     .sort()
@@ -145,6 +146,62 @@ describe('SqlRepoStorage', () => {
       const cids = page.map((b) => b.key)
       expect(cids).toContain(String(q))
       expect(cids).not.toContain(String(p))
+    })
+  })
+})
+
+describe('SqlRepoStorage retired blocks', () => {
+  it('keeps a snapshot exportable after later commits, then purges what they removed', async () => {
+    await withEmptyStorage(async (storage, sql) => {
+      const keypair = await Secp256k1Keypair.create()
+      let repo = await Repo.create(storage, DID, keypair)
+      repo = await repo.applyWrites([create('a', 'A'), create('b', 'B')], keypair)
+      const snapshot = {
+        rev: repo.commit.rev,
+        cid: repo.cid,
+        reachable: (await repo.data.allCids()).add(repo.cid),
+      }
+      const t0 = Date.now()
+      const next = await repo.formatCommit([update('a', 'A2'), del('b')], keypair)
+      storage.applyCommitSync(next, t0)
+
+      // The old commit and the nodes it used are gone from the repo but not from the snapshot.
+      expect(await storage.has(snapshot.cid)).toBe(false)
+      const page = storage.pageBlocks({ since: null, upToRev: snapshot.rev, afterCid: '', limit: 10_000 })
+      expect(page.map((b) => b.key).sort()).toEqual(snapshot.reachable.toList().map(String).sort())
+
+      // A later commit, past the grace period, purges them for good.
+      repo = await Repo.load(storage, next.cid)
+      storage.applyCommitSync(
+        await repo.formatCommit([create('c', 'C')], keypair),
+        t0 + RETIRED_BLOCK_GRACE_MS + 1,
+      )
+      const left = sql
+        .exec<{ n: number }>('SELECT COUNT(*) AS n FROM blocks WHERE cid = ?', snapshot.cid.toString())
+        .one()
+      expect(left.n).toBe(0)
+    })
+  })
+
+  it('brings back a retired block that a later commit uses again, and lists it for since-exports', async () => {
+    await withEmptyStorage(async (storage) => {
+      const keypair = await Secp256k1Keypair.create()
+      let repo = await Repo.create(storage, DID, keypair)
+      repo = await repo.applyWrites([create('a', 'A')], keypair)
+      const rootWithA = await repo.data.getPointer()
+      repo = await repo.applyWrites([create('b', 'B')], keypair)
+      const sinceRev = repo.commit.rev
+      expect(await storage.has(rootWithA)).toBe(false)
+      repo = await repo.applyWrites([del('b')], keypair) // the tree is {a} again
+      expect((await repo.data.getPointer()).toString()).toBe(rootWithA.toString())
+      expect(await storage.has(rootWithA)).toBe(true)
+      const since = storage.pageBlocks({
+        since: sinceRev,
+        upToRev: repo.commit.rev,
+        afterCid: '',
+        limit: 1000,
+      })
+      expect(since.map((b) => b.key)).toContain(rootWithA.toString())
     })
   })
 })

@@ -2,7 +2,8 @@ import { TID } from '@atproto/common-web'
 import type { Keypair } from '@atproto/crypto'
 import { encode } from '@atproto/lex-cbor'
 import { type Cid, cidForCbor } from '@atproto/lex-data'
-import { BlockMap, type CommitData, DataDiff, MST, signCommit } from '@atproto/repo'
+import { BlockMap, CidSet, type CommitData, DataDiff, MST, signCommit } from '@atproto/repo'
+import { addCoveringProof } from './covering-proof'
 
 /** A write whose record the Worker has already validated and encoded. */
 export type PreparedWrite =
@@ -70,7 +71,14 @@ export async function buildCommit(
   // sync v1.1: every created or updated record rides in the slice, even one whose CID
   // the repo already held, plus the covering proof of each op key in the new tree.
   const eventBlocks = new BlockMap().addMap(newBlocks).addMap(leaves)
-  for (const w of writes) eventBlocks.addMap(await data.getCoveringProof(dataKey(w)))
+  const proof = new CidSet()
+  for (const w of writes) await addCoveringProof(data, dataKey(w), proof)
+  for (const cid of proof) {
+    if (eventBlocks.has(cid)) continue
+    const bytes = await data.storage.getBytes(cid)
+    if (!bytes) throw new Error(`MST node ${cid.toString()} missing from storage`)
+    eventBlocks.set(cid, bytes)
+  }
 
   const rev = TID.nextStr(head.rev)
   const signed = await signCommit({ did: head.did, version: 3, rev, prev: null, data: dataCid }, keypair)

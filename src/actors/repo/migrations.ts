@@ -86,4 +86,15 @@ export const REPO_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE alarm_schedule (purpose TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
     `,
   },
+  {
+    // Removed blocks are retired, not deleted at once, so an export that started
+    // before a write still finds the blocks of its snapshot.
+    id: 5,
+    sql: `
+      ALTER TABLE blocks ADD COLUMN removed_rev TEXT;
+      ALTER TABLE blocks ADD COLUMN removed_at INTEGER;
+      ALTER TABLE blocks ADD COLUMN revived_rev TEXT;
+      CREATE INDEX blocks_removed_at ON blocks (removed_at) WHERE removed_at IS NOT NULL;
+    `,
+  },
 ]

@@ -54,7 +54,7 @@ export class RepoWriter {
       now,
     )
     deps.transaction(() => {
-      deps.blocks.applyCommitSync(genesis)
+      deps.blocks.applyCommitSync(genesis, Date.parse(now))
       deps.outbox.append(identityEvent(deps.did, deps.handle, now), now)
       deps.outbox.append(accountEvent(deps.did, true, now), now)
       deps.outbox.append(event, now)
@@ -111,7 +111,7 @@ export class RepoWriter {
         const path = `${w.collection}/${w.rkey}`
         blobRefs?.setRecordBlobs(`at://${head.did}/${path}`, blobsOf.get(path) ?? [], rev)
       }
-      blocks.applyCommitSync(built.commit)
+      blocks.applyCommitSync(built.commit, Date.parse(now))
       outbox.append(event, now)
     })
     this.current = built.head

@@ -3,6 +3,9 @@ import { BlockMap, type CommitData, ReadableBlockstore, type RepoStorage } from 
 
 type BlockRow = { cid: string; bytes: ArrayBuffer }
 
+/** How long a removed block stays readable by exports that started before its removal. */
+export const RETIRED_BLOCK_GRACE_MS = 10 * 60 * 1000
+
 /**
  * `@atproto/repo`'s RepoStorage over Durable Object SQLite. Blocks are keyed by
  * CID string with the rev that wrote them (for `getRepo?since=`). The `*Sync`
@@ -25,12 +28,17 @@ export class SqlRepoStorage extends ReadableBlockstore implements RepoStorage {
   }
 
   async getBytes(cid: Cid): Promise<Uint8Array | null> {
-    const row = this.sql.exec<BlockRow>('SELECT bytes FROM blocks WHERE cid = ?', cid.toString()).toArray()[0]
+    const row = this.sql
+      .exec<BlockRow>('SELECT bytes FROM blocks WHERE cid = ? AND removed_rev IS NULL', cid.toString())
+      .toArray()[0]
     return row ? new Uint8Array(row.bytes) : null
   }
 
   async has(cid: Cid): Promise<boolean> {
-    return this.sql.exec('SELECT 1 FROM blocks WHERE cid = ?', cid.toString()).toArray().length > 0
+    return (
+      this.sql.exec('SELECT 1 FROM blocks WHERE cid = ? AND removed_rev IS NULL', cid.toString()).toArray()
+        .length > 0
+    )
   }
 
   async getBlocks(cids: Cid[]): Promise<{ blocks: BlockMap; missing: Cid[] }> {
@@ -57,13 +65,18 @@ export class SqlRepoStorage extends ReadableBlockstore implements RepoStorage {
   }
 
   async applyCommit(commit: CommitData): Promise<void> {
-    this.applyCommitSync(commit)
+    this.applyCommitSync(commit, Date.now())
   }
 
   putBlockSync(cid: Cid, block: Uint8Array, rev: string): void {
-    // A block already stored keeps its first rev, as the reference PDS does.
+    // A block already stored keeps its first rev, as the reference PDS does. A retired one
+    // comes back, noting the rev that revived it so `getRepo?since=` still includes it.
     this.sql.exec(
-      'INSERT OR IGNORE INTO blocks (cid, bytes, rev) VALUES (?, ?, ?)',
+      `INSERT INTO blocks (cid, bytes, rev) VALUES (?, ?, ?)
+       ON CONFLICT (cid) DO UPDATE SET
+         revived_rev = CASE WHEN removed_rev IS NULL THEN revived_rev ELSE excluded.rev END,
+         removed_rev = NULL,
+         removed_at = NULL`,
       cid.toString(),
       block,
       rev,
@@ -83,22 +96,26 @@ export class SqlRepoStorage extends ReadableBlockstore implements RepoStorage {
   }
 
   /**
-   * Writes a commit's new blocks, drops the blocks it made unreachable and moves
-   * the root. A removed record block still named by another record stays: two
-   * paths can hold identical records.
+   * Writes a commit's new blocks, retires the blocks it made unreachable, moves the
+   * root, and purges blocks retired more than the grace period ago. A removed record
+   * block still named by another record stays live: two paths can hold identical records.
    */
-  applyCommitSync(commit: CommitData): void {
+  applyCommitSync(commit: CommitData, now: number): void {
     this.putManySync(commit.newBlocks, commit.rev)
     for (const cid of commit.removedCids.toList()) {
       if (commit.newBlocks.has(cid)) continue
       const key = cid.toString()
       this.sql.exec(
-        'DELETE FROM blocks WHERE cid = ? AND NOT EXISTS (SELECT 1 FROM records WHERE cid = ?)',
+        `UPDATE blocks SET removed_rev = ?, removed_at = ?
+         WHERE cid = ? AND removed_rev IS NULL AND NOT EXISTS (SELECT 1 FROM records WHERE cid = ?)`,
+        commit.rev,
+        now,
         key,
         key,
       )
     }
     this.updateRootSync(commit.cid, commit.rev)
+    this.sql.exec('DELETE FROM blocks WHERE removed_at < ?', now - RETIRED_BLOCK_GRACE_MS)
   }
 
   /**
@@ -108,10 +125,14 @@ export class SqlRepoStorage extends ReadableBlockstore implements RepoStorage {
   pageBlocks(opts: { since: string | null; upToRev: string; afterCid: string; limit: number }) {
     return this.sql
       .exec<BlockRow>(
-        'SELECT cid, bytes FROM blocks WHERE cid > ? AND rev <= ? AND rev > ? ORDER BY cid LIMIT ?',
+        `SELECT cid, bytes FROM blocks
+         WHERE cid > ? AND rev <= ? AND (rev > ? OR revived_rev > ?) AND (removed_rev IS NULL OR removed_rev > ?)
+         ORDER BY cid LIMIT ?`,
         opts.afterCid,
         opts.upToRev,
         opts.since ?? '',
+        opts.since ?? '',
+        opts.upToRev,
         opts.limit,
       )
       .toArray()

@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process'
+import { closeSync, openSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { wranglerDevCommand } from '../../../scripts/lib/wrangler-dev.mjs'
+import type { PdsIdentity } from './pds-identity'
+import { stopGroup } from './process-group'
+import { registerServer, type ServerEntry } from './server-registry'
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const WRANGLER_BIN = join(ROOT, 'node_modules', '.bin', 'wrangler')
+const READY_TIMEOUT_MS = 120_000
+
+/** The last lines of a server log, for error messages. */
+export function logTail(log: string, lines = 25): string {
+  try {
+    return readFileSync(log, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
+  } catch {
+    return '(no log)'
+  }
+}
+
+/**
+ * Starts `wrangler dev` for `id` in a process group of its own (so wrangler, esbuild and
+ * both workerd processes can be signalled at once), registers it, and resolves once the
+ * PDS serves its DID document. If it does not, the group is stopped and the error carries
+ * the end of the log. The child is detached and unref'd: it outlives the test worker
+ * that started it until the global teardown stops it.
+ */
+export async function startPds(id: PdsIdentity, label: string): Promise<ServerEntry> {
+  const log = join(id.dir, `wrangler-${label}.log`)
+  const out = openSync(log, 'a')
+  const { args, env } = wranglerDevCommand({ port: id.port, persistTo: id.stateDir, envFile: id.envFile })
+  const child = spawn(WRANGLER_BIN, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', out, out] })
+  closeSync(out)
+  let exited = null as string | null
+  child.once('exit', (code, signal) => {
+    exited = `wrangler exited (${signal ?? `code ${code}`})`
+  })
+  child.once('error', (e) => {
+    exited = `wrangler failed to start: ${e.message}`
+  })
+  if (child.pid === undefined) throw new Error(`the PDS did not start: could not spawn ${WRANGLER_BIN}`)
+  child.unref()
+  const entry = { pgid: child.pid, label, log }
+  registerServer(id.dir, entry)
+
+  const deadline = Date.now() + READY_TIMEOUT_MS
+  let last = 'no answer yet'
+  while (exited === null && Date.now() < deadline) {
+    try {
+      const res = await fetch(`${id.baseUrl}/.well-known/did.json`, { signal: AbortSignal.timeout(5_000) })
+      const doc = res.ok ? ((await res.json()) as { id?: unknown }) : null
+      if (doc?.id === id.did) return entry
+      last = `HTTP ${res.status}${doc ? `, id ${String(doc.id)}` : ''}`
+    } catch (e) {
+      last = (e as Error).message
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  await stopGroup(entry.pgid)
+  const why = exited ?? `no DID document within ${READY_TIMEOUT_MS / 1000} s (last: ${last})`
+  throw new Error(`the PDS did not start on ${id.baseUrl}: ${why}\n--- ${log} ---\n${logTail(log)}`)
+}
