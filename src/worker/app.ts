@@ -5,6 +5,7 @@ import { XRPCError } from '../shared/xrpc-error'
 import { configFor } from './config-cache'
 import { didDocument, servesDidDocument } from './did-document'
 import { proxyXrpc } from './proxy/proxy-handler'
+import { accountMethods } from './routes/account'
 import { appPasswordMethods } from './routes/app-passwords'
 import { blobUploadMethods } from './routes/blob-upload'
 import { blobMethods } from './routes/blobs'
@@ -33,6 +34,7 @@ const handleXrpc = createXrpcRouter(
     ...appPasswordMethods,
     ...serviceAuthMethods,
     ...preferenceMethods,
+    ...accountMethods,
   },
   proxyXrpc,
 )

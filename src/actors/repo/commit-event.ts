@@ -62,6 +62,7 @@ export function identityEvent(did: string, handle: string, time: string): Outbox
   return { type: '#identity', rev: null, body: encode({ did, handle, time }) }
 }
 
-export function accountEvent(did: string, active: boolean, time: string): OutboxEvent {
-  return { type: '#account', rev: null, body: encode({ did, active, time }) }
+export function accountEvent(did: string, active: boolean, time: string, status?: string): OutboxEvent {
+  const body = status === undefined ? { did, active, time } : { did, active, status, time }
+  return { type: '#account', rev: null, body: encode(body) }
 }

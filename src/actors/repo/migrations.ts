@@ -97,4 +97,17 @@ export const REPO_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX blocks_removed_at ON blocks (removed_at) WHERE removed_at IS NOT NULL;
     `,
   },
+  {
+    // Hosting status, and what the DID document said at the last start (see account-state.ts).
+    id: 6,
+    sql: `
+      CREATE TABLE account_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        active INTEGER NOT NULL,
+        status TEXT,
+        fingerprint TEXT
+      );
+      INSERT INTO account_state (id, active, status, fingerprint) VALUES (1, 1, NULL, NULL);
+    `,
+  },
 ]

@@ -5,6 +5,8 @@ import { createLogger } from '../../shared/logger'
 import { err, ok, type Result } from '../../shared/result'
 import { runMigrations } from '../../shared/sql-migrations'
 import { sequencerActor } from '../sequencer/sequencer-stub'
+import { AccountLifecycle } from './account-lifecycle'
+import { AccountState, type AccountStatus } from './account-state'
 import { AlarmSchedule } from './alarm-schedule'
 import {
   type AppPasswordInfo,
@@ -26,7 +28,7 @@ import { type GrantedRefresh, SessionStore } from './session-store'
 import { SqlRepoStorage } from './storage/sql-repo-storage'
 import type { ApplyWritesInput, ApplyWritesOutput } from './write-ops'
 
-export type RepoStatus = { did: string; head: string; rev: string; active: boolean }
+export type RepoStatus = { did: string; head: string; rev: string } & AccountStatus
 
 /**
  * The repo actor: the one owner of the MST, the record index and the signing key.
@@ -34,6 +36,7 @@ export type RepoStatus = { did: string; head: string; rev: string; active: boole
  */
 export class RepoActor extends DurableObject<Env> {
   private writer: RepoWriter | null = null
+  private account: AccountLifecycle | null = null
   private reader: RepoReader
   private outbox: Outbox
   private delivery: OutboxDelivery
@@ -80,7 +83,7 @@ export class RepoActor extends DurableObject<Env> {
         this.startupError = config.message
         return
       }
-      const { did, handle, signingKeyHex } = config.value
+      const { did, handle, hostname, signingKeyHex } = config.value
       const keypair = await Secp256k1Keypair.import(signingKeyHex)
       this.writer = await RepoWriter.open({
         transaction: (fn) => ctx.storage.transactionSync(fn),
@@ -93,6 +96,13 @@ export class RepoActor extends DurableObject<Env> {
         now: () => new Date().toISOString(),
         blobRefs: this.blobs,
       })
+      this.account = new AccountLifecycle(new AccountState(ctx.storage.sql), this.writer, {
+        did,
+        handle,
+        hostname,
+        signingDidKey: keypair.did(),
+      })
+      await this.account.announceIdentityChange()
       // Events left undelivered by an eviction or crash go out first.
       this.deliver()
     })
@@ -105,6 +115,7 @@ export class RepoActor extends DurableObject<Env> {
 
   async applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput>> {
     if (!this.writer) return err('InvalidConfig', this.startupError ?? 'repo not open', 500)
+    if (!this.account?.status().active) return err('AccountDeactivated', 'Account is deactivated')
     const result = await this.writer.applyWrites(input)
     // The commit is durable; handing its event to the sequencer happens after the reply.
     if (result.ok && result.value.commit) this.deliver()
@@ -135,7 +146,18 @@ export class RepoActor extends DurableObject<Env> {
 
   async status(): Promise<RepoStatus> {
     const head = this.repo.head
-    return { did: head.did, head: head.cid.toString(), rev: head.rev, active: true }
+    return { did: head.did, head: head.cid.toString(), rev: head.rev, ...this.lifecycle.status() }
+  }
+
+  /** Deactivates or reactivates hosting, announcing it on the firehose. */
+  async setActive(active: boolean): Promise<void> {
+    await (active ? this.lifecycle.activate() : this.lifecycle.deactivate())
+    this.deliver()
+  }
+
+  private get lifecycle(): AccountLifecycle {
+    if (!this.account) throw new Error(this.startupError ?? 'repo not open')
+    return this.account
   }
 
   async describe(): Promise<{ did: string; collections: string[] }> {

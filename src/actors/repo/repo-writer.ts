@@ -4,9 +4,10 @@ import { def, MST, Repo } from '@atproto/repo'
 import { err, ok, type Result } from '../../shared/result'
 import type { BlobRefHook } from './blob-store'
 import { buildCommit, type PreparedWrite, type RepoHead } from './commit-builder'
-import { accountEvent, commitEvent, eventLimitProblem, identityEvent } from './commit-event'
+import { accountEvent, commitEvent, eventLimitProblem, identityEvent, type OutboxEvent } from './commit-event'
 import type { Outbox } from './outbox'
 import type { RecordIndex } from './record-index'
+import { resignHead } from './resign'
 import type { SqlRepoStorage } from './storage/sql-repo-storage'
 import type { ApplyWritesInput, ApplyWritesOutput, WriteInput, WriteResult } from './write-ops'
 
@@ -116,6 +117,38 @@ export class RepoWriter {
     })
     this.current = built.head
     return ok({ commit: { cid: built.commit.cid.toString(), rev }, results })
+  }
+
+  /**
+   * Appends events that need no commit (`#account`, `#identity`), each built for
+   * the same timestamp, in one transaction with `alsoRun`. Serialized with writes.
+   */
+  appendEvents(events: (time: string) => OutboxEvent[], alsoRun: () => void = () => {}): Promise<void> {
+    return this.exclusive(async () => {
+      const now = this.deps.now()
+      this.deps.transaction(() => {
+        alsoRun()
+        for (const e of events(now)) this.deps.outbox.append(e, now)
+      })
+    })
+  }
+
+  /**
+   * Re-signs the head (same data, next rev) and announces it with `#sync` after
+   * `before` events: for activation and key changes, where no diff applies.
+   */
+  resign(before: (time: string) => OutboxEvent[], alsoRun: () => void = () => {}): Promise<void> {
+    return this.exclusive(async () => {
+      const now = this.deps.now()
+      const resigned = await resignHead(this.current, this.deps.keypair, now)
+      this.deps.transaction(() => {
+        alsoRun()
+        for (const e of before(now)) this.deps.outbox.append(e, now)
+        this.deps.blocks.applyCommitSync(resigned.commit, Date.parse(now))
+        this.deps.outbox.append(resigned.event, now)
+      })
+      this.current = resigned.head
+    })
   }
 
   /** Turns inputs into concrete creates, updates and deletes against the current index. */

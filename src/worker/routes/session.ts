@@ -18,13 +18,15 @@ const scopeFor = (appPassword: AppPasswordInfo | null) =>
 
 /** The account fields getSession, createSession and refreshSession share. This PDS keeps no email. */
 async function accountView(ctx: XrpcContext) {
+  const [didDoc, { active, status }] = await Promise.all([didDocument(ctx.config), ctx.repo.status()])
   return {
     handle: ctx.config.handle,
     did: ctx.config.did,
-    didDoc: await didDocument(ctx.config),
+    didDoc,
     emailConfirmed: false,
     emailAuthFactor: false,
-    active: true,
+    active,
+    ...(status ? { status } : {}),
   }
 }
 

@@ -14,12 +14,22 @@ function ownerDid(ctx: XrpcContext): void {
   assertOwnerRepo(ctx.config, ctx.params.string('did'), 'RepoNotFound')
 }
 
+/** The owner's repo, unless hosting is deactivated (`RepoDeactivated`, as `assertRepoAvailability`). */
+async function availableRepo(ctx: XrpcContext) {
+  ownerDid(ctx)
+  const status = await ctx.repo.status()
+  if (!status.active) throw invalidRequest(`Repo has been deactivated: ${status.did}`, 'RepoDeactivated')
+  return status
+}
+
+const statusField = (status: string | null) => (status ? { status } : {})
+
 /** `com.atproto.sync.*` reads (no auth; relays and AppViews call these). */
 export const syncMethods: XrpcMethods = {
   'com.atproto.sync.getRepo': {
     type: 'query',
     handler: async (ctx) => {
-      ownerDid(ctx)
+      await availableRepo(ctx)
       const since = ctx.params.optionalString('since') ?? null
       if (since !== null && !isValidTid(since)) throw invalidRequest(`Invalid since: ${since}`)
       return carResponse(await ctx.repo.exportCar(since))
@@ -28,7 +38,7 @@ export const syncMethods: XrpcMethods = {
   'com.atproto.sync.getRecord': {
     type: 'query',
     handler: async (ctx) => {
-      ownerDid(ctx)
+      await availableRepo(ctx)
       const collection = assertCollection(ctx.params.string('collection'))
       const rkey = assertRecordKey(ctx.params.string('rkey'))
       return carResponse(await ctx.repo.recordProof(collection, rkey))
@@ -37,7 +47,7 @@ export const syncMethods: XrpcMethods = {
   'com.atproto.sync.getBlocks': {
     type: 'query',
     handler: async (ctx) => {
-      ownerDid(ctx)
+      await availableRepo(ctx)
       const cids = ctx.params.strings('cids')
       if (cids.length === 0) throw invalidRequest('Error: Params must have the property "cids"')
       return carResponse(unwrap(await ctx.repo.getBlocks(cids)))
@@ -46,8 +56,7 @@ export const syncMethods: XrpcMethods = {
   'com.atproto.sync.getLatestCommit': {
     type: 'query',
     handler: async (ctx) => {
-      ownerDid(ctx)
-      const status = await ctx.repo.status()
+      const status = await availableRepo(ctx)
       return { cid: status.head, rev: status.rev }
     },
   },
@@ -56,7 +65,7 @@ export const syncMethods: XrpcMethods = {
     handler: async (ctx) => {
       ownerDid(ctx)
       const status = await ctx.repo.status()
-      return { did: status.did, active: status.active, rev: status.rev }
+      return { did: status.did, active: status.active, ...statusField(status.status), rev: status.rev }
     },
   },
   'com.atproto.sync.listRepos': {
@@ -66,7 +75,8 @@ export const syncMethods: XrpcMethods = {
       // One repo; a cursor means the caller has already seen it.
       if (ctx.params.optionalString('cursor')) return { repos: [] }
       const status = await ctx.repo.status()
-      return { repos: [{ did: status.did, head: status.head, rev: status.rev, active: status.active }] }
+      const { did, head, rev, active } = status
+      return { repos: [{ did, head, rev, active, ...statusField(status.status) }] }
     },
   },
 }

@@ -1,0 +1,29 @@
+import { assertFullAccess } from '../auth/credential'
+import type { XrpcMethods } from '../xrpc-context'
+
+/**
+ * `com.atproto.server.{de,}activateAccount`: hosting on and off. A deactivated
+ * repo is refused by the sync methods (`RepoDeactivated`) and takes no writes;
+ * relays learn of both changes from `#account` events. Only the owner's full
+ * credentials may do this, never an app password.
+ */
+export const accountMethods: XrpcMethods = {
+  'com.atproto.server.deactivateAccount': {
+    type: 'procedure',
+    auth: 'owner',
+    handler: async (ctx) => {
+      assertFullAccess(ctx.auth)
+      await ctx.repo.setActive(false)
+      return undefined
+    },
+  },
+  'com.atproto.server.activateAccount': {
+    type: 'procedure',
+    auth: 'owner',
+    handler: async (ctx) => {
+      assertFullAccess(ctx.auth)
+      await ctx.repo.setActive(true)
+      return undefined
+    },
+  },
+}
