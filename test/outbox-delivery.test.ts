@@ -57,7 +57,7 @@ describe('OutboxDelivery', () => {
       expect(retries).toHaveLength(3)
       await delivery.kick()
       expect(seq.received).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
-      expect(outbox.deliveredThrough()).toBe(8)
+      expect(delivery.deliveredThrough()).toBe(8)
     })
   })
 
@@ -76,6 +76,38 @@ describe('OutboxDelivery', () => {
       await Promise.all(runs)
       expect(seq.received).toEqual([1, 2, 3])
       expect(calls).toBeLessThanOrEqual(2)
+    })
+  })
+})
+
+describe('OutboxDelivery acknowledgements', () => {
+  it('persists the acknowledged id now and then, and a restart resends only what it may not have', async () => {
+    await withOutbox(async (outbox) => {
+      const seq = new FlakySequencer()
+      const first = new OutboxDelivery(outbox, seq, async () => {}, createLogger('repo'))
+      for (let i = 0; i < 100; i++) {
+        outbox.append(event, new Date().toISOString())
+        await first.kick()
+      }
+      expect(first.deliveredThrough()).toBe(103)
+      const persisted = outbox.deliveredThrough()
+      expect(persisted).toBeGreaterThanOrEqual(103 - 64)
+      // A new instance (a restarted actor) resumes from the persisted id; the sequencer dedupes.
+      const calls: number[][] = []
+      const restarted = new OutboxDelivery(
+        outbox,
+        {
+          append: (e) => {
+            calls.push(e.map((x) => x.outboxId))
+            return seq.append(e)
+          },
+        },
+        async () => {},
+        createLogger('repo'),
+      )
+      await restarted.kick()
+      expect(calls.flat()[0]).toBe(persisted + 1)
+      expect(seq.received).toEqual(Array.from({ length: 103 }, (_, i) => i + 1))
     })
   })
 })

@@ -10,12 +10,18 @@ const BATCH_ROWS = 200
 const BATCH_BYTES = 8 * 1024 * 1024
 /** Delivered rows kept in the outbox for inspection. */
 const KEEP_DELIVERED = 1_000
+/**
+ * Acknowledgements are persisted every this many events, not on every write: after
+ * a restart at most this many are sent again, and the sequencer drops them.
+ */
+const PERSIST_ACK_EVERY = 64
 const MAX_BACKOFF_MS = 60_000
 
 /**
  * Hands outbox rows to the sequencer in id order. The sequencer ignores ids it
  * has seen, so a batch whose acknowledgement was lost is simply sent again:
- * delivery is at-least-once on the wire and exactly-once in the log. Runs one
+ * delivery is at-least-once on the wire and exactly-once in the log (which also
+ * lets the acknowledged id be persisted only now and then). Runs one
  * loop at a time; a kick during a run schedules another. On failure it asks for
  * a retry (a Durable Object alarm) with exponential backoff.
  */
@@ -23,6 +29,9 @@ export class OutboxDelivery {
   private running: Promise<void> | null = null
   private again = false
   private failures = 0
+  /** Highest outbox id the sequencer acknowledged, and the one last written to SQLite. */
+  private acked: number | null = null
+  private persisted = 0
 
   constructor(
     private readonly outbox: Outbox,
@@ -52,14 +61,24 @@ export class OutboxDelivery {
 
   /** Delivers until the outbox is empty; false when it stopped on a failure. */
   private async drain(): Promise<boolean> {
+    if (this.acked === null) {
+      this.acked = this.outbox.deliveredThrough()
+      this.persisted = this.acked
+    }
     for (;;) {
-      const rows = this.outbox.read(this.outbox.deliveredThrough(), BATCH_ROWS, BATCH_BYTES)
+      const rows = this.outbox.read(this.acked, BATCH_ROWS, BATCH_BYTES)
       if (rows.length === 0) return true
       try {
         const events = rows.map((r) => ({ outboxId: r.id, type: r.type as EventType, body: r.body }))
         const { lastOutboxId } = await this.sequencer.append(events)
-        this.outbox.markDelivered(lastOutboxId, KEEP_DELIVERED)
+        this.acked = Math.max(this.acked, lastOutboxId)
+        if (this.acked - this.persisted >= PERSIST_ACK_EVERY) {
+          this.outbox.markDelivered(this.acked, KEEP_DELIVERED)
+          this.persisted = this.acked
+        }
         this.failures = 0
+        // A short batch drained the outbox; rows written meanwhile set `again`.
+        if (rows.length < BATCH_ROWS) return true
       } catch (e) {
         this.failures += 1
         const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** (this.failures - 1))
@@ -68,5 +87,10 @@ export class OutboxDelivery {
         return false
       }
     }
+  }
+
+  /** The highest acknowledged outbox id (persisted or not). */
+  deliveredThrough(): number {
+    return this.acked ?? this.outbox.deliveredThrough()
   }
 }

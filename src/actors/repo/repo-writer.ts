@@ -110,7 +110,10 @@ export class RepoWriter {
         if (w.action === 'delete') index.delete(w.collection, w.rkey)
         else index.put({ collection: w.collection, rkey: w.rkey, cid: w.cid.toString(), rev })
         const path = `${w.collection}/${w.rkey}`
-        blobRefs?.setRecordBlobs(`at://${head.did}/${path}`, blobsOf.get(path) ?? [], rev)
+        const linked = blobsOf.get(path) ?? []
+        // A new record without blobs has no links to set or clear.
+        if (w.action !== 'create' || linked.length > 0)
+          blobRefs?.setRecordBlobs(`at://${head.did}/${path}`, linked, rev)
       }
       blocks.applyCommitSync(built.commit, Date.parse(now))
       outbox.append(event, now)

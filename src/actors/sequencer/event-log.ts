@@ -15,6 +15,9 @@ const CHUNK_BYTES = 1_000_000
  * come back. Frames are encoded once, at append, and sent as stored.
  */
 export class EventLog {
+  /** The counter row, kept in memory: this actor is its only writer. */
+  private counters: { last_seq: number; last_outbox_id: number } | null = null
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly transaction: <T>(fn: () => T) => T,
@@ -22,7 +25,7 @@ export class EventLog {
 
   /** Sequences the events not seen before (by outbox id), in order, in one transaction. */
   append(events: IncomingEvent[], now: number): { lastOutboxId: number; head: number; added: number } {
-    return this.transaction(() => {
+    const result = this.transaction(() => {
       let { last_seq: seq, last_outbox_id: lastOutboxId } = this.state()
       let added = 0
       for (const e of events) {
@@ -35,6 +38,9 @@ export class EventLog {
       this.sql.exec('UPDATE seq_state SET last_seq = ?, last_outbox_id = ? WHERE id = 1', seq, lastOutboxId)
       return { lastOutboxId, head: seq, added }
     })
+    // Only once the transaction committed: a rolled-back append leaves the counters as they were.
+    this.counters = { last_seq: result.head, last_outbox_id: result.lastOutboxId }
+    return result
   }
 
   /** The newest seq ever assigned (0 before the first event). */
@@ -88,9 +94,12 @@ export class EventLog {
   }
 
   private state() {
-    return this.sql
-      .exec<{ last_seq: number; last_outbox_id: number }>('SELECT * FROM seq_state WHERE id = 1')
+    this.counters ??= this.sql
+      .exec<{ last_seq: number; last_outbox_id: number }>(
+        'SELECT last_seq, last_outbox_id FROM seq_state WHERE id = 1',
+      )
       .one()
+    return this.counters
   }
 
   private insert(seq: number, type: string, frame: Uint8Array, now: number): void {

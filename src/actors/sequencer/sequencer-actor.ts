@@ -23,6 +23,7 @@ export class SequencerActor extends DurableObject<Env> {
   private readonly shards = new Set<string>()
   private readonly notifier: ShardNotifier
   private readonly crawler: CrawlRequester
+  private pruneScheduled = false
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -49,8 +50,11 @@ export class SequencerActor extends DurableObject<Env> {
     if (result.added > 0) {
       this.notifier.notify(this.shards, result.head)
       for (const request of this.crawler.maybeRequest(now)) this.ctx.waitUntil(request)
-      if ((await this.ctx.storage.getAlarm()) === null)
-        await this.ctx.storage.setAlarm(now + PRUNE_INTERVAL_MS)
+      if (!this.pruneScheduled) {
+        if ((await this.ctx.storage.getAlarm()) === null)
+          await this.ctx.storage.setAlarm(now + PRUNE_INTERVAL_MS)
+        this.pruneScheduled = true
+      }
     }
     return { lastOutboxId: result.lastOutboxId, head: result.head }
   }

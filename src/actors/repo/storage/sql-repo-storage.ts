@@ -5,6 +5,18 @@ type BlockRow = { cid: string; bytes: ArrayBuffer }
 
 /** How long a removed block stays readable by exports that started before its removal. */
 export const RETIRED_BLOCK_GRACE_MS = 10 * 60 * 1000
+/** Retired blocks are purged at most this often: the purge is not needed on every write. */
+const PURGE_EVERY_MS = 60 * 1000
+/** Rows per multi-row statement, under the limit of bound parameters per query. */
+const ROWS_PER_STATEMENT = 25
+
+/** `count` groups of `width` placeholders: `(?, ?), (?, ?)`. */
+const placeholders = (count: number, width: number) =>
+  Array.from({ length: count }, () => `(${Array.from({ length: width }, () => '?').join(', ')})`).join(', ')
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size)
+}
 
 /**
  * `@atproto/repo`'s RepoStorage over Durable Object SQLite. Blocks are keyed by
@@ -12,6 +24,8 @@ export const RETIRED_BLOCK_GRACE_MS = 10 * 60 * 1000
  * methods run inside a caller's `transactionSync`, so one commit lands whole.
  */
 export class SqlRepoStorage extends ReadableBlockstore implements RepoStorage {
+  private lastPurge = 0
+
   constructor(private readonly sql: SqlStorage) {
     super()
   }
@@ -69,22 +83,26 @@ export class SqlRepoStorage extends ReadableBlockstore implements RepoStorage {
   }
 
   putBlockSync(cid: Cid, block: Uint8Array, rev: string): void {
-    // A block already stored keeps its first rev, as the reference PDS does. A retired one
-    // comes back, noting the rev that revived it so `getRepo?since=` still includes it.
-    this.sql.exec(
-      `INSERT INTO blocks (cid, bytes, rev) VALUES (?, ?, ?)
-       ON CONFLICT (cid) DO UPDATE SET
-         revived_rev = CASE WHEN removed_rev IS NULL THEN revived_rev ELSE excluded.rev END,
-         removed_rev = NULL,
-         removed_at = NULL`,
-      cid.toString(),
-      block,
-      rev,
-    )
+    this.putManySync(new BlockMap().set(cid, block), rev)
   }
 
+  /**
+   * Stores blocks, a few rows per statement (statements, not bytes, are the cost
+   * here). A block already stored keeps its first rev, as the reference PDS does. A
+   * retired one comes back, noting the rev that revived it so `getRepo?since=`
+   * still includes it.
+   */
   putManySync(blocks: BlockMap, rev: string): void {
-    for (const [cid, bytes] of blocks) this.putBlockSync(cid, bytes, rev)
+    for (const group of chunks([...blocks], ROWS_PER_STATEMENT)) {
+      this.sql.exec(
+        `INSERT INTO blocks (cid, bytes, rev) VALUES ${placeholders(group.length, 3)}
+         ON CONFLICT (cid) DO UPDATE SET
+           revived_rev = CASE WHEN removed_rev IS NULL THEN revived_rev ELSE excluded.rev END,
+           removed_rev = NULL,
+           removed_at = NULL`,
+        ...group.flatMap(([cid, bytes]) => [cid.toString(), bytes, rev]),
+      )
+    }
   }
 
   updateRootSync(cid: Cid, rev: string): void {
@@ -102,20 +120,26 @@ export class SqlRepoStorage extends ReadableBlockstore implements RepoStorage {
    */
   applyCommitSync(commit: CommitData, now: number): void {
     this.putManySync(commit.newBlocks, commit.rev)
-    for (const cid of commit.removedCids.toList()) {
-      if (commit.newBlocks.has(cid)) continue
-      const key = cid.toString()
+    const removed = commit.removedCids
+      .toList()
+      .filter((cid) => !commit.newBlocks.has(cid))
+      .map(String)
+    for (const group of chunks(removed, ROWS_PER_STATEMENT)) {
+      const list = group.map(() => '?').join(', ')
       this.sql.exec(
         `UPDATE blocks SET removed_rev = ?, removed_at = ?
-         WHERE cid = ? AND removed_rev IS NULL AND NOT EXISTS (SELECT 1 FROM records WHERE cid = ?)`,
+         WHERE cid IN (${list}) AND removed_rev IS NULL AND cid NOT IN (SELECT cid FROM records WHERE cid IN (${list}))`,
         commit.rev,
         now,
-        key,
-        key,
+        ...group,
+        ...group,
       )
     }
     this.updateRootSync(commit.cid, commit.rev)
-    this.sql.exec('DELETE FROM blocks WHERE removed_at < ?', now - RETIRED_BLOCK_GRACE_MS)
+    if (now - this.lastPurge >= PURGE_EVERY_MS || now < this.lastPurge) {
+      this.sql.exec('DELETE FROM blocks WHERE removed_at < ?', now - RETIRED_BLOCK_GRACE_MS)
+      this.lastPurge = now
+    }
   }
 
   /**
