@@ -7,21 +7,30 @@ export type AccountStatus = { active: boolean; status: 'deactivated' | null }
  * at startup and announced with `#identity`.
  */
 export class AccountState {
+  /** Read on every write, so kept in memory; this actor is the only writer of the row. */
+  private cached: AccountStatus | null = null
+
   constructor(private readonly sql: SqlStorage) {}
 
   status(): AccountStatus {
+    if (this.cached) return this.cached
     const row = this.sql
-      .exec<{ active: number; status: string | null }>('SELECT * FROM account_state WHERE id = 1')
+      .exec<{ active: number; status: string | null }>(
+        'SELECT active, status FROM account_state WHERE id = 1',
+      )
       .one()
-    return { active: row.active === 1, status: row.status === 'deactivated' ? 'deactivated' : null }
+    this.cached = { active: row.active === 1, status: row.status === 'deactivated' ? 'deactivated' : null }
+    return this.cached
   }
 
+  /** Dropping the cache (rather than setting it) keeps a rolled-back transaction from leaving it ahead. */
   setStatus(status: AccountStatus): void {
     this.sql.exec(
       'UPDATE account_state SET active = ?, status = ? WHERE id = 1',
       status.active ? 1 : 0,
       status.status,
     )
+    this.cached = null
   }
 
   identityFingerprint(): string | null {
