@@ -5,8 +5,8 @@ import { Outbox } from '../src/actors/repo/outbox'
 import { agent, OWNER } from './helpers/client'
 import { checkStream, seqs } from './helpers/firehose-checks'
 import { subscribe } from './helpers/firehose-client'
+import { sequencer, settledHead, untilHead } from './helpers/sequencer'
 
-const sequencer = () => env.SEQUENCER.get(env.SEQUENCER.idFromName('sequencer'))
 const repo = () => env.REPO.get(env.REPO.idFromName('repo'))
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
@@ -14,15 +14,6 @@ async function createRecords(n: number, collection = 'com.example.durable'): Pro
   const a = agent()
   for (let i = 0; i < n; i++)
     await a.com.atproto.repo.createRecord({ repo: OWNER.did, collection, record: { i } })
-}
-
-/** Polls until the sequencer's head reaches `head` (delivery is asynchronous). */
-async function untilHead(head: number): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if ((await sequencer().info()).head >= head) return
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error(`sequencer head never reached ${head}`)
 }
 
 describe('firehose durability', () => {
@@ -44,7 +35,7 @@ describe('firehose durability', () => {
   })
 
   it('delivers an event committed just before a crash once the repo actor starts again', async () => {
-    const { head } = await sequencer().info()
+    const head = await settledHead()
     // A committed but undelivered event, as after an eviction between commit and delivery.
     await runInDurableObject(repo(), (_actor, state) => {
       const now = new Date().toISOString()
@@ -61,7 +52,7 @@ describe('firehose durability', () => {
   })
 
   it('lets a stalled subscriber lag without holding up writes or other subscribers', async () => {
-    const { head } = await sequencer().info()
+    const head = await settledHead()
     const stalled = await subscribe(head, { accept: false }) // never reads until the end
     const healthy = await Promise.all([subscribe(head), subscribe(head), subscribe()])
     await createRecords(30, 'com.example.stall')
@@ -78,8 +69,7 @@ describe('firehose durability', () => {
 
   it('replays from the oldest kept event after an OutdatedCursor info once old events are pruned', async () => {
     await createRecords(4, 'com.example.prune')
-    const { head } = await sequencer().info()
-    await untilHead(head)
+    const head = await settledHead()
     expect(await sequencer().prune({ maxAgeMs: 0, minEvents: 3 })).toBe(head - 3)
     expect(await sequencer().info()).toEqual({ head, oldest: head - 2 })
     const sub = await subscribe(1)

@@ -1,3 +1,4 @@
+import { concatBytes } from '@atproto/repo'
 import { invalidRequest, XRPCError } from '../shared/xrpc-error'
 
 /** Default JSON body limit of the reference PDS; record writes allow more. */
@@ -29,7 +30,7 @@ export async function readJsonBody(
     }
     chunks.push(value)
   }
-  const text = new TextDecoder().decode(concatChunks(chunks, size))
+  const text = new TextDecoder().decode(concatBytes(chunks))
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -40,14 +41,4 @@ export async function readJsonBody(
     throw invalidRequest('Request body must be a JSON object')
   }
   return parsed as Record<string, unknown>
-}
-
-function concatChunks(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
 }

@@ -1,3 +1,4 @@
+import { CoalescingRunner } from '../../shared/coalescing-runner'
 import type { EventType } from '../../shared/event-frame'
 import type { Logger } from '../../shared/logger'
 import type { IncomingEvent } from '../sequencer/event-log'
@@ -26,8 +27,7 @@ const MAX_BACKOFF_MS = 60_000
  * a retry (a Durable Object alarm) with exponential backoff.
  */
 export class OutboxDelivery {
-  private running: Promise<void> | null = null
-  private again = false
+  private readonly runner = new CoalescingRunner(() => this.drain())
   private failures = 0
   /** Highest outbox id the sequencer acknowledged, and the one last written to SQLite. */
   private acked: number | null = null
@@ -42,21 +42,7 @@ export class OutboxDelivery {
 
   /** Starts delivery if it is not running; resolves when the outbox is drained or a retry is scheduled. */
   kick(): Promise<void> {
-    if (this.running) {
-      this.again = true
-      return this.running
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null
-    })
-    return this.running
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false
-      if (!(await this.drain())) return
-    } while (this.again)
+    return this.runner.trigger()
   }
 
   /** Delivers until the outbox is empty; false when it stopped on a failure. */
@@ -77,7 +63,7 @@ export class OutboxDelivery {
           this.persisted = this.acked
         }
         this.failures = 0
-        // A short batch drained the outbox; rows written meanwhile set `again`.
+        // A short batch drained the outbox; rows written meanwhile triggered another round.
         if (rows.length < BATCH_ROWS) return true
       } catch (e) {
         this.failures += 1

@@ -1,3 +1,4 @@
+import { concatBytes } from '@atproto/repo'
 import { type EventType, sequencedFrame } from '../../shared/event-frame'
 
 /** An event handed over by the repo actor; `outboxId` is its idempotency key. */
@@ -133,12 +134,6 @@ export class EventLog {
       .toArray()
       .map((r) => new Uint8Array(r.bytes))
     if (parts.length !== count) throw new Error(`event ${seq}: ${parts.length} of ${count} chunks`)
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-    let at = 0
-    for (const p of parts) {
-      out.set(p, at)
-      at += p.byteLength
-    }
-    return out
+    return concatBytes(parts)
   }
 }

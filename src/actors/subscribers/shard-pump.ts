@@ -1,3 +1,4 @@
+import { CoalescingRunner } from '../../shared/coalescing-runner'
 import { errorFrame, messageFrame } from '../../shared/event-frame'
 import type { ReadResult } from '../sequencer/sequencer-actor'
 import { FrameCache } from './frame-cache'
@@ -48,8 +49,10 @@ const OUTDATED = messageFrame('#info', {
  */
 export class ShardPump {
   private head = 0
-  private running: Promise<void> | null = null
-  private again = false
+  private readonly runner = new CoalescingRunner(async () => {
+    while (await this.pass()) {}
+    return true
+  })
   private readonly cache = new FrameCache()
 
   constructor(
@@ -61,21 +64,7 @@ export class ShardPump {
   /** Learns of a head and makes sure a pass runs; resolves when the sockets are caught up. */
   poke(head: number): Promise<void> {
     this.head = Math.max(this.head, head)
-    if (this.running) {
-      this.again = true
-      return this.running
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null
-    })
-    return this.running
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false
-      while (await this.pass()) {}
-    } while (this.again)
+    return this.runner.trigger()
   }
 
   /** One round over the lagging sockets; false when nothing moved (done, or nothing to read). */

@@ -1,0 +1,31 @@
+/**
+ * Runs `work` with at most one run in flight. A trigger during a run makes it go
+ * round once more when it ends, so work that arrived meanwhile is never missed
+ * and bursts of triggers cost one extra round, not one each. `work` returns false
+ * to stop without another round (for example after scheduling a retry).
+ */
+export class CoalescingRunner {
+  private running: Promise<void> | null = null
+  private again = false
+
+  constructor(private readonly work: () => Promise<boolean>) {}
+
+  /** Starts a run, or marks the current one to go again; resolves when it ends. */
+  trigger(): Promise<void> {
+    if (this.running) {
+      this.again = true
+      return this.running
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null
+    })
+    return this.running
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false
+      if (!(await this.work())) return
+    } while (this.again)
+  }
+}
