@@ -118,3 +118,16 @@ describe('ShardPump', () => {
     expect(healthy.closed).toBeNull()
   })
 })
+
+describe('ShardPump with frames handed over', () => {
+  it('serves sockets from frames that came with the notification, without reading', async () => {
+    const log = new FakeLog()
+    log.append(5)
+    const socket = new FakeSocket(initialState(null, 5))
+    const pump = new ShardPump(log, () => [socket])
+    const head = log.append(3)
+    await pump.poke(head, log.frames.slice(-3))
+    expect(log.reads).toBe(0)
+    expect(socket.seqs()).toEqual([6, 7, 8])
+  })
+})

@@ -1,6 +1,9 @@
 import { decode, decodeAll, encode } from '@atproto/lex-cbor'
 import type { LexMap } from '@atproto/lex-data'
 
+/** A sequenced, ready-to-send firehose frame. */
+export type StoredFrame = { seq: number; frame: Uint8Array }
+
 /** Event types of `com.atproto.sync.subscribeRepos`. */
 export type EventType = '#commit' | '#sync' | '#identity' | '#account' | '#info'
 

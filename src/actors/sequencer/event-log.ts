@@ -1,11 +1,10 @@
 import { concatBytes } from '@atproto/repo'
-import { type EventType, sequencedFrame } from '../../shared/event-frame'
+import { type EventType, type StoredFrame, sequencedFrame } from '../../shared/event-frame'
 
 /** An event handed over by the repo actor; `outboxId` is its idempotency key. */
 export type IncomingEvent = { outboxId: number; type: EventType; body: Uint8Array }
 
-/** A sequenced, ready-to-send firehose frame. */
-export type StoredFrame = { seq: number; frame: Uint8Array }
+export type { StoredFrame }
 
 /** Durable Object SQLite caps a BLOB at 2 MB; larger frames are stored in chunks. */
 const CHUNK_BYTES = 1_000_000
@@ -24,17 +23,18 @@ export class EventLog {
     private readonly transaction: <T>(fn: () => T) => T,
   ) {}
 
-  /** Sequences the events not seen before (by outbox id), in order, in one transaction. */
-  append(events: IncomingEvent[], now: number): { lastOutboxId: number; head: number; added: number } {
+  /** Sequences the events not seen before (by outbox id), in order, in one transaction; returns the new frames. */
+  append(events: IncomingEvent[], now: number): { lastOutboxId: number; head: number; added: StoredFrame[] } {
     const result = this.transaction(() => {
       let { last_seq: seq, last_outbox_id: lastOutboxId } = this.state()
-      let added = 0
+      const added: StoredFrame[] = []
       for (const e of events) {
         if (e.outboxId <= lastOutboxId) continue // redelivery
         seq += 1
         lastOutboxId = e.outboxId
-        this.insert(seq, e.type, sequencedFrame(e.type, e.body, seq), now)
-        added += 1
+        const frame = sequencedFrame(e.type, e.body, seq)
+        this.insert(seq, e.type, frame, now)
+        added.push({ seq, frame })
       }
       this.sql.exec('UPDATE seq_state SET last_seq = ?, last_outbox_id = ? WHERE id = 1', seq, lastOutboxId)
       return { lastOutboxId, head: seq, added }

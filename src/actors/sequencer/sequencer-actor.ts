@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { FrameCache } from '../../shared/frame-cache'
 import { createLogger } from '../../shared/logger'
 import { runMigrations } from '../../shared/sql-migrations'
 import { CrawlRequester, relaysFromEnv } from './crawl-requester'
@@ -24,12 +25,15 @@ export class SequencerActor extends DurableObject<Env> {
   private readonly notifier: ShardNotifier
   private readonly crawler: CrawlRequester
   private pruneScheduled = false
+  /** The newest frames, handed to shards with each notification. */
+  private readonly recent = new FrameCache(512, 8 * 1024 * 1024)
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.log = new EventLog(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn))
     this.notifier = new ShardNotifier(
       (name) => env.SUBSCRIBERS.get(env.SUBSCRIBERS.idFromName(name)),
+      (after, head) => this.recent.range(after, head),
       (name, e) => log.warn('shard notify failed', { shard: name, error: String(e) }),
     )
     const hostname = env.PDS_HOSTNAME ?? ''
@@ -47,7 +51,8 @@ export class SequencerActor extends DurableObject<Env> {
   async append(events: IncomingEvent[]): Promise<{ lastOutboxId: number; head: number }> {
     const now = Date.now()
     const result = this.log.append(events, now)
-    if (result.added > 0) {
+    if (result.added.length > 0) {
+      this.recent.add(result.added)
       this.notifier.notify(this.shards, result.head)
       for (const request of this.crawler.maybeRequest(now)) this.ctx.waitUntil(request)
       if (!this.pruneScheduled) {

@@ -1,17 +1,27 @@
+import type { StoredFrame } from './event-log'
+
 /** What the sequencer needs of a subscriber shard. */
-export type ShardTarget = { notify(head: number): Promise<unknown> }
+export type ShardTarget = { notify(head: number, frames: StoredFrame[]): Promise<unknown> }
+
+/** Frames in (after, head] from memory, or null when any of them is not there. */
+export type RecentFrames = (after: number, head: number) => StoredFrame[] | null
 
 /**
- * Tells registered subscriber shards that the log grew. At most one call per shard
- * is in flight; heads that arrive meanwhile coalesce into one follow-up call with
- * the newest head. Callers never await it: fan-out stays off the write path.
+ * Tells registered subscriber shards that the log grew, and hands them the new
+ * frames when it has them all in memory, so a shard that is keeping up needs no
+ * read of its own. At most one call per shard is in flight; heads that arrive
+ * meanwhile coalesce into one follow-up call with the newest head. Callers never
+ * await it: fan-out stays off the write path.
  */
 export class ShardNotifier {
   private readonly inFlight = new Set<string>()
   private readonly pending = new Map<string, number>()
+  /** The head each shard last acknowledged: where its next frames start. */
+  private readonly acknowledged = new Map<string, number>()
 
   constructor(
     private readonly shard: (name: string) => ShardTarget,
+    private readonly recent: RecentFrames,
     private readonly onError: (name: string, error: unknown) => void,
   ) {}
 
@@ -25,9 +35,15 @@ export class ShardNotifier {
       return
     }
     this.inFlight.add(name)
+    const after = this.acknowledged.get(name)
+    const frames = after === undefined ? [] : (this.recent(after, head) ?? [])
     this.shard(name)
-      .notify(head)
-      .catch((e) => this.onError(name, e))
+      .notify(head, frames)
+      .then(() => this.acknowledged.set(name, Math.max(head, this.acknowledged.get(name) ?? 0)))
+      .catch((e) => {
+        this.acknowledged.delete(name)
+        this.onError(name, e)
+      })
       .finally(() => {
         this.inFlight.delete(name)
         const next = this.pending.get(name)

@@ -1,7 +1,8 @@
 import { CoalescingRunner } from '../../shared/coalescing-runner'
+import type { StoredFrame } from '../../shared/event-frame'
 import { errorFrame, messageFrame } from '../../shared/event-frame'
+import { FrameCache } from '../../shared/frame-cache'
 import type { ReadResult } from '../sequencer/sequencer-actor'
-import { FrameCache } from './frame-cache'
 import type { SubscriptionState } from './subscription-state'
 
 /** One subscriber socket as the pump sees it. */
@@ -61,8 +62,12 @@ export class ShardPump {
     private readonly limits: PumpLimits = DEFAULT_LIMITS,
   ) {}
 
-  /** Learns of a head and makes sure a pass runs; resolves when the sockets are caught up. */
-  poke(head: number): Promise<void> {
+  /**
+   * Learns of a head, and of frames the sequencer handed over with it, and makes sure
+   * a pass runs; resolves when the sockets are caught up.
+   */
+  poke(head: number, frames: StoredFrame[] = []): Promise<void> {
+    this.cache.add(frames)
     this.head = Math.max(this.head, head)
     return this.runner.trigger()
   }

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
-import { errorFrame } from '../../shared/event-frame'
+import { errorFrame, type StoredFrame } from '../../shared/event-frame'
 import { createLogger } from '../../shared/logger'
 import { XRPCError } from '../../shared/xrpc-error'
 import { sequencerActor } from '../sequencer/sequencer-stub'
@@ -46,12 +46,12 @@ export class SubscriberActor extends DurableObject<Env> {
   }
 
   /** The sequencer's word that the log reached `head`. */
-  async notify(head: number): Promise<void> {
+  async notify(head: number, frames: StoredFrame[] = []): Promise<void> {
     if (this.openSockets().length === 0) {
       await this.unregister()
       return
     }
-    await this.pump.poke(head)
+    await this.pump.poke(head, frames)
   }
 
   /** Subscribers have nothing to say; their messages are ignored. */

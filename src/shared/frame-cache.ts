@@ -1,9 +1,9 @@
-import type { StoredFrame } from '../sequencer/event-log'
+import type { StoredFrame } from './event-frame'
 
 /**
- * Recent frames by seq, shared by every socket on a shard, so sockets at the
- * same position cost one read from the sequencer. Bounded by count and bytes;
- * the lowest seqs go first.
+ * Recent frames by seq: on a shard, shared by its sockets so sockets at one
+ * position cost one read; on the sequencer, what it hands shards with each
+ * notification. Bounded by count and bytes; the lowest seqs go first.
  */
 export class FrameCache {
   private readonly frames = new Map<number, Uint8Array>()
@@ -20,6 +20,17 @@ export class FrameCache {
 
   has(seq: number): boolean {
     return this.frames.has(seq)
+  }
+
+  /** Frames in (after, head], or null when any of them is not cached. */
+  range(after: number, head: number): StoredFrame[] | null {
+    const out: StoredFrame[] = []
+    for (let seq = after + 1; seq <= head; seq++) {
+      const frame = this.frames.get(seq)
+      if (!frame) return null
+      out.push({ seq, frame })
+    }
+    return out
   }
 
   add(frames: StoredFrame[]): void {
