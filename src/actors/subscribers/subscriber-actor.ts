@@ -3,8 +3,9 @@ import { errorFrame, type StoredFrame } from '../../shared/event-frame'
 import { createLogger } from '../../shared/logger'
 import { XRPCError } from '../../shared/xrpc-error'
 import { sequencerActor } from '../sequencer/sequencer-stub'
-import { ShardPump, type SubscriberSocket } from './shard-pump'
-import { initialState, parseCursor, parseState, type SubscriptionState } from './subscription-state'
+import { ShardPump } from './shard-pump'
+import { SocketRegistry } from './socket-registry'
+import { initialState, parseCursor } from './subscription-state'
 
 const log = createLogger('subs')
 
@@ -15,14 +16,16 @@ const log = createLogger('subs')
  */
 export class SubscriberActor extends DurableObject<Env> {
   private readonly pump: ShardPump
+  private readonly sockets: SocketRegistry
   private registered = false
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     const sequencer = sequencerActor(env)
+    this.sockets = new SocketRegistry(() => ctx.getWebSockets())
     this.pump = new ShardPump(
       { read: (after, limit, maxBytes) => sequencer.read(after, limit, maxBytes) },
-      () => this.openSockets(),
+      () => this.sockets.open(),
     )
   }
 
@@ -38,7 +41,7 @@ export class SubscriberActor extends DurableObject<Env> {
       server.send(errorFrame('FutureCursor', 'Cursor in the future.'))
       server.close(1008, 'FutureCursor')
     } else {
-      server.serializeAttachment(initialState(parsed.cursor, head))
+      this.sockets.add(server, initialState(parsed.cursor, head))
       await this.register()
       this.ctx.waitUntil(this.pump.poke(head).catch((e) => log.error('pump failed', { error: String(e) })))
     }
@@ -47,7 +50,7 @@ export class SubscriberActor extends DurableObject<Env> {
 
   /** The sequencer's word that the log reached `head`. */
   async notify(head: number, frames: StoredFrame[] = []): Promise<void> {
-    if (this.openSockets().length === 0) {
+    if (this.ctx.getWebSockets().length === 0) {
       await this.unregister()
       return
     }
@@ -64,21 +67,13 @@ export class SubscriberActor extends DurableObject<Env> {
     } catch {
       // already closed
     }
-    if (this.openSockets().length === 0) await this.unregister()
+    this.sockets.forget(ws)
+    if (this.sockets.open().length === 0) await this.unregister()
   }
 
-  override async webSocketError(): Promise<void> {
-    if (this.openSockets().length === 0) await this.unregister()
-  }
-
-  private openSockets(): SubscriberSocket[] {
-    const out: SubscriberSocket[] = []
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws.readyState !== WebSocket.OPEN) continue
-      const state = parseState(ws.deserializeAttachment())
-      if (state) out.push(socketAdapter(ws, state))
-    }
-    return out
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.sockets.forget(ws)
+    if (this.sockets.open().length === 0) await this.unregister()
   }
 
   private async register(): Promise<void> {
@@ -96,24 +91,5 @@ export class SubscriberActor extends DurableObject<Env> {
     const name = this.ctx.id.name
     if (!name) throw new Error('subscriber shards are addressed by name')
     return name
-  }
-}
-
-function socketAdapter(ws: WebSocket, initial: SubscriptionState): SubscriberSocket {
-  let state = initial
-  return {
-    get state() {
-      return state
-    },
-    setState(next) {
-      state = next
-      ws.serializeAttachment(next)
-    },
-    send: (frame) => ws.send(frame),
-    bufferedAmount: () => {
-      const amount = (ws as { bufferedAmount?: unknown }).bufferedAmount
-      return typeof amount === 'number' ? amount : undefined
-    },
-    close: (code, reason) => ws.close(code, reason),
   }
 }
