@@ -1,5 +1,5 @@
-import { concatBytes } from '@atproto/repo'
 import { invalidRequest, XRPCError } from '../shared/xrpc-error'
+import { readLimited } from './read-limited'
 
 /** Default JSON body limit of the reference PDS; record writes allow more. */
 export const DEFAULT_JSON_LIMIT = 150_000
@@ -17,20 +17,9 @@ export async function readJsonBody(
     throw invalidRequest(`Wrong request encoding (Content-Type): ${type || 'none'}`)
   }
   if (!req.body) throw invalidRequest('Request body is required')
-  const reader = req.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel()
-      throw new XRPCError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`)
-    }
-    chunks.push(value)
-  }
-  const text = new TextDecoder().decode(concatBytes(chunks))
+  const bytes = await readLimited(req.body, limit)
+  if (!bytes) throw new XRPCError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`)
+  const text = new TextDecoder().decode(bytes)
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

@@ -1,5 +1,6 @@
 import { createLogger } from '../../shared/logger'
 import { XRPCError } from '../../shared/xrpc-error'
+import { readLimited } from '../read-limited'
 
 const log = createLogger('http')
 
@@ -91,7 +92,7 @@ async function upstreamError(upstream: Response, headers: Headers): Promise<XRPC
   let error: string | undefined
   let message: string | undefined
   try {
-    const text = await readLimited(upstream, MAX_ERROR_BYTES)
+    const text = await readLimitedText(upstream, MAX_ERROR_BYTES)
     const body: unknown = text === null ? null : JSON.parse(text)
     if (typeof body === 'object' && body !== null) {
       const b = body as Record<string, unknown>
@@ -106,26 +107,8 @@ async function upstreamError(upstream: Response, headers: Headers): Promise<XRPC
   return new XRPCError(status, error, message ?? error, Object.fromEntries(headers))
 }
 
-async function readLimited(res: Response, limit: number): Promise<string | null> {
+async function readLimitedText(res: Response, limit: number): Promise<string | null> {
   if (!res.body) return null
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel()
-      return null
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    bytes.set(c, at)
-    at += c.byteLength
-  }
-  return new TextDecoder().decode(bytes)
+  const bytes = await readLimited(res.body, limit)
+  return bytes && new TextDecoder().decode(bytes)
 }

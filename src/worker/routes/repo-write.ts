@@ -4,7 +4,13 @@ import type { WriteInput } from '../../actors/repo/write-ops'
 import { invalidRequest, unwrap } from '../../shared/xrpc-error'
 import { readJsonBody } from '../body'
 import { assertOwnerRepo } from '../owner-repo'
-import { assertCollection, assertRecordKey, prepareRecord, type ValidationStatus } from '../record-prep'
+import {
+  assertCollection,
+  assertRecordKey,
+  type PreparedRecord,
+  prepareRecord,
+  type ValidationStatus,
+} from '../record-prep'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'
 
 /** Record writes carry up to 1 MB records; the body may be somewhat larger as JSON. */
@@ -44,6 +50,34 @@ function swapCid(body: Body, name: string, allowNull: boolean): string | null | 
 
 const commitView = (commit: { cid: string; rev: string } | null) => (commit ? { commit } : {})
 
+/** createRecord and putRecord: one record write as one commit, answered as the lexicons say. */
+async function writeOneRecord(
+  ctx: XrpcContext,
+  body: Body,
+  record: PreparedRecord,
+  target: { action: 'create' | 'put'; collection: string; rkey: string; swapRecord?: string | null },
+) {
+  const fields = {
+    collection: target.collection,
+    rkey: target.rkey,
+    cid: record.cid,
+    bytes: record.bytes,
+    blobs: record.blobs,
+  }
+  const write: WriteInput =
+    target.action === 'create'
+      ? { action: 'create', ...fields }
+      : { action: 'put', ...fields, swapRecord: target.swapRecord }
+  const out = unwrap(
+    await ctx.repo.applyWrites({
+      writes: [write],
+      swapCommit: swapCid(body, 'swapCommit', false) ?? undefined,
+    }),
+  )
+  const result = out.results[0]
+  return { uri: result?.uri, cid: result?.cid, ...commitView(out.commit), ...status(record.validationStatus) }
+}
+
 export const repoWriteMethods: XrpcMethods = {
   'com.atproto.repo.createRecord': {
     type: 'procedure',
@@ -53,21 +87,7 @@ export const repoWriteMethods: XrpcMethods = {
       const collection = assertCollection(body.collection)
       const rkey = body.rkey === undefined ? TID.nextStr() : assertRecordKey(body.rkey)
       const record = await prepareRecord(collection, body.record, optionalBoolean(body, 'validate'))
-      const out = unwrap(
-        await ctx.repo.applyWrites({
-          writes: [
-            { action: 'create', collection, rkey, cid: record.cid, bytes: record.bytes, blobs: record.blobs },
-          ],
-          swapCommit: swapCid(body, 'swapCommit', false) ?? undefined,
-        }),
-      )
-      const result = out.results[0]
-      return {
-        uri: result?.uri,
-        cid: result?.cid,
-        ...commitView(out.commit),
-        ...status(record.validationStatus),
-      }
+      return writeOneRecord(ctx, body, record, { action: 'create', collection, rkey })
     },
   },
   'com.atproto.repo.putRecord': {
@@ -78,29 +98,8 @@ export const repoWriteMethods: XrpcMethods = {
       const collection = assertCollection(body.collection)
       const rkey = assertRecordKey(body.rkey)
       const record = await prepareRecord(collection, body.record, optionalBoolean(body, 'validate'))
-      const out = unwrap(
-        await ctx.repo.applyWrites({
-          writes: [
-            {
-              action: 'put',
-              collection,
-              rkey,
-              cid: record.cid,
-              bytes: record.bytes,
-              blobs: record.blobs,
-              swapRecord: swapCid(body, 'swapRecord', true),
-            },
-          ],
-          swapCommit: swapCid(body, 'swapCommit', false) ?? undefined,
-        }),
-      )
-      const result = out.results[0]
-      return {
-        uri: result?.uri,
-        cid: result?.cid,
-        ...commitView(out.commit),
-        ...status(record.validationStatus),
-      }
+      const swapRecord = swapCid(body, 'swapRecord', true)
+      return writeOneRecord(ctx, body, record, { action: 'put', collection, rkey, swapRecord })
     },
   },
   'com.atproto.repo.deleteRecord': {
