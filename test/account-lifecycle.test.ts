@@ -29,6 +29,10 @@ describe('account deactivation and activation', () => {
       400,
       'RepoDeactivated',
     )
+    for (const nsid of ['com.atproto.sync.getBlob', 'com.atproto.sync.listBlobs']) {
+      const query = { did: OWNER.did, cid: 'bafkreie5cvv4h45feadgeuwhbcutmh6t2ceseocckahdoe6uat64zmz45' }
+      await expectXrpcError(await xrpc(nsid, { query }), 400, 'RepoDeactivated')
+    }
     const write = await xrpc('com.atproto.repo.createRecord', {
       body: { repo: OWNER.did, collection: 'com.example.acct', record: { n: 2 } },
     })

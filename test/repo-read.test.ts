@@ -70,6 +70,14 @@ describe('com.atproto.repo.getRecord', () => {
     await expectXrpcError(res, 400, 'RecordNotFound')
   })
 
+  it('answers 400 InvalidRequest for a cid that is not a CID', async () => {
+    const res = await xrpc('com.atproto.repo.getRecord', {
+      query: { repo: OWNER.did, collection: LISTED, rkey: created[0] as string, cid: 'not-a-cid' },
+      auth: false,
+    })
+    await expectXrpcError(res, 400, 'InvalidRequest')
+  })
+
   it('answers 400 for a repo that is not the owner and for missing params', async () => {
     const notOwner = await xrpc('com.atproto.repo.getRecord', {
       query: { repo: 'did:plc:someoneelse234567abcdefg', collection: LISTED, rkey: created[0] as string },

@@ -5,7 +5,7 @@ import { createLogger } from '../../shared/logger'
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
 import { requireOwner } from '../auth'
 import { type ByteRange, parseRange } from '../blob-range'
-import { assertOwnerRepo } from '../owner-repo'
+import { availableRepo } from '../owner-repo'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'
 
 const log = createLogger('http')
@@ -51,7 +51,7 @@ function blobHeaders(meta: BlobMeta, range: ByteRange | null): Headers {
  * uploaded) only to the owner. Streams from R2, honouring one byte range.
  */
 async function getBlob(ctx: XrpcContext): Promise<Response> {
-  assertOwnerRepo(ctx.config, ctx.params.string('did'), 'RepoNotFound')
+  await availableRepo(ctx)
   const cid = cidParam(ctx, 'cid')
   const meta = await ctx.repo.blobMeta(cid)
   if (!meta || (!meta.referenced && !(await callerIsOwner(ctx)))) throw blobNotFound()
@@ -92,7 +92,7 @@ export const blobMethods: XrpcMethods = {
   'com.atproto.sync.listBlobs': {
     type: 'query',
     handler: async (ctx) => {
-      assertOwnerRepo(ctx.config, ctx.params.string('did'), 'RepoNotFound')
+      await availableRepo(ctx)
       const since = ctx.params.optionalString('since') ?? null
       if (since !== null && !isValidTid(since)) throw invalidRequest(`Invalid since: ${since}`)
       const { limit, cursor } = page(ctx)

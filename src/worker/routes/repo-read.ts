@@ -1,3 +1,4 @@
+import { parseCidSafe } from '@atproto/lex-data'
 import { isValidNsid, isValidRecordKey } from '@atproto/syntax'
 import { invalidRequest, unwrap } from '../../shared/xrpc-error'
 import { didDocument } from '../did-document'
@@ -32,7 +33,9 @@ export const repoReadMethods: XrpcMethods = {
       const collection = collectionParam(params.string('collection'))
       const rkey = params.string('rkey')
       if (!isValidRecordKey(rkey)) throw invalidRequest(`Invalid record key: ${rkey}`)
-      return unwrap(await repo.getRecord(collection, rkey, params.optionalString('cid')))
+      const cid = params.optionalString('cid')
+      if (cid !== undefined && !parseCidSafe(cid)) throw invalidRequest(`Invalid cid: ${cid}`)
+      return unwrap(await repo.getRecord(collection, rkey, cid))
     },
   },
   'com.atproto.repo.listRecords': {

@@ -1,6 +1,6 @@
 import { isValidTid } from '@atproto/syntax'
 import { invalidRequest, unwrap } from '../../shared/xrpc-error'
-import { assertOwnerRepo } from '../owner-repo'
+import { assertOwnerRepo, availableRepo } from '../owner-repo'
 import { assertCollection, assertRecordKey } from '../record-prep'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'
 
@@ -12,14 +12,6 @@ const carResponse = (body: ReadableStream<Uint8Array> | Uint8Array) =>
 /** Every sync method takes `did`; this PDS hosts exactly one. */
 function ownerDid(ctx: XrpcContext): void {
   assertOwnerRepo(ctx.config, ctx.params.string('did'), 'RepoNotFound')
-}
-
-/** The owner's repo, unless hosting is deactivated (`RepoDeactivated`, as `assertRepoAvailability`). */
-async function availableRepo(ctx: XrpcContext) {
-  ownerDid(ctx)
-  const status = await ctx.repo.status()
-  if (!status.active) throw invalidRequest(`Repo has been deactivated: ${status.did}`, 'RepoDeactivated')
-  return status
 }
 
 const statusField = (status: string | null) => (status ? { status } : {})
