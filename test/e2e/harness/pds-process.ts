@@ -20,19 +20,29 @@ export function logTail(log: string, lines = 25): string {
   }
 }
 
+/** Where and how to run `wrangler dev`. */
+export type SpawnOptions = {
+  /** The project directory wrangler runs in (a copy of the source, for the load tool). */
+  cwd: string
+  log: string
+  /** Called with the process group id as soon as it exists, before the PDS is ready. */
+  onSpawned?: (pgid: number) => void
+  /** Let this process exit while the server runs (a later teardown stops it). */
+  unref?: boolean
+}
+
 /**
  * Starts `wrangler dev` for `id` in a process group of its own (so wrangler, esbuild and
- * both workerd processes can be signalled at once), registers it, and resolves once the
- * PDS serves its DID document. If it does not, the group is stopped and the error carries
- * the end of the log. The child is detached and unref'd: it outlives the test worker
- * that started it until the global teardown stops it.
+ * both workerd processes can be signalled at once) and resolves with the group id once
+ * the PDS serves its DID document. If it does not, the group is stopped and the error
+ * carries the end of the log.
  */
-export async function startPds(id: PdsIdentity, label: string): Promise<ServerEntry> {
-  const log = join(id.dir, `wrangler-${label}.log`)
-  const out = openSync(log, 'a')
+export async function spawnPds(id: PdsIdentity, opts: SpawnOptions): Promise<number> {
+  const out = openSync(opts.log, 'a')
   const { args, env } = wranglerDevCommand({ port: id.port, persistTo: id.stateDir, envFile: id.envFile })
-  const child = spawn(WRANGLER_BIN, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', out, out] })
+  const child = spawn(WRANGLER_BIN, args, { cwd: opts.cwd, env, detached: true, stdio: ['ignore', out, out] })
   closeSync(out)
+  // Set from the callbacks below; the cast stops TypeScript narrowing it to null for good.
   let exited = null as string | null
   child.once('exit', (code, signal) => {
     exited = `wrangler exited (${signal ?? `code ${code}`})`
@@ -40,10 +50,10 @@ export async function startPds(id: PdsIdentity, label: string): Promise<ServerEn
   child.once('error', (e) => {
     exited = `wrangler failed to start: ${e.message}`
   })
-  if (child.pid === undefined) throw new Error(`the PDS did not start: could not spawn ${WRANGLER_BIN}`)
-  child.unref()
-  const entry = { pgid: child.pid, label, log }
-  registerServer(id.dir, entry)
+  const pgid = child.pid
+  if (pgid === undefined) throw new Error(`the PDS did not start: could not spawn ${WRANGLER_BIN}`)
+  if (opts.unref) child.unref()
+  opts.onSpawned?.(pgid)
 
   const deadline = Date.now() + READY_TIMEOUT_MS
   let last = 'no answer yet'
@@ -51,14 +61,35 @@ export async function startPds(id: PdsIdentity, label: string): Promise<ServerEn
     try {
       const res = await fetch(`${id.baseUrl}/.well-known/did.json`, { signal: AbortSignal.timeout(5_000) })
       const doc = res.ok ? ((await res.json()) as { id?: unknown }) : null
-      if (doc?.id === id.did) return entry
+      if (doc?.id === id.did) return pgid
       last = `HTTP ${res.status}${doc ? `, id ${String(doc.id)}` : ''}`
     } catch (e) {
       last = (e as Error).message
     }
     await new Promise((r) => setTimeout(r, 250))
   }
-  await stopGroup(entry.pgid)
+  await stopGroup(pgid)
   const why = exited ?? `no DID document within ${READY_TIMEOUT_MS / 1000} s (last: ${last})`
-  throw new Error(`the PDS did not start on ${id.baseUrl}: ${why}\n--- ${log} ---\n${logTail(log)}`)
+  throw new Error(`the PDS did not start on ${id.baseUrl}: ${why}\n--- ${opts.log} ---\n${logTail(opts.log)}`)
+}
+
+/**
+ * Starts the PDS for `id` from the project directory and registers it at once, so the
+ * global teardown stops it even if the test that started it dies. The child outlives
+ * the test worker that started it until that teardown.
+ */
+export async function startPds(id: PdsIdentity, label: string): Promise<ServerEntry> {
+  const log = join(id.dir, `wrangler-${label}.log`)
+  let entry: ServerEntry | null = null
+  await spawnPds(id, {
+    cwd: ROOT,
+    log,
+    unref: true,
+    onSpawned: (pgid) => {
+      entry = { pgid, label, log }
+      registerServer(id.dir, entry)
+    },
+  })
+  if (!entry) throw new Error('unreachable: spawnPds resolved before spawning')
+  return entry
 }
