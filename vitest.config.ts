@@ -4,6 +4,7 @@ import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
 import { STAND_IN_BINDINGS } from './test/helpers/stand-in-services.ts'
 import { TEST_BINDINGS } from './test/helpers/test-identity.ts'
+import { isolatedWranglerConfig } from './test/helpers/test-wrangler-config.ts'
 
 // The stand-in AppView/chat/PLC worker for the proxy tests: bundled here because miniflare
 // does not bundle auxiliary workers. It verifies service JWTs against the owner's did:key.
@@ -21,7 +22,8 @@ export default defineConfig({
   plugins: [
     cloudflareTest({
       main: './src/worker/index.ts',
-      wrangler: { configPath: './wrangler.toml' },
+      // Not the project's own path: that would load the developer's `.dev.vars` into the tests.
+      wrangler: { configPath: isolatedWranglerConfig(import.meta.dirname) },
       miniflare: {
         bindings: { ...TEST_BINDINGS, ...STAND_IN_BINDINGS },
         // Every outbound fetch of the worker under test goes to the stand-in services.
@@ -40,5 +42,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/helpers/expected-noise.ts'],
+    // Log lines of passing tests (warnings the tests provoke on purpose) stay hidden.
+    silent: 'passed-only',
   },
 })

@@ -3,8 +3,8 @@ import { decode } from '@atproto/lex-cbor'
 import type { Cid } from '@atproto/lex-data'
 import { readCar } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
-import commitProofCases from '../../shared/vectors/atproto-interop/firehose/commit-proof-fixtures.json'
 import type { WriteInput } from '../src/actors/repo/write-ops'
+import commitProofCases from './vectors/atproto-interop/firehose/commit-proof-fixtures.json'
 
 type ProofCase = (typeof commitProofCases)[number]
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import nsidInvalid from '../../shared/vectors/atproto-interop/syntax/nsid_syntax_invalid.txt?raw'
-import rkeyInvalid from '../../shared/vectors/atproto-interop/syntax/recordkey_syntax_invalid.txt?raw'
-import rkeyValid from '../../shared/vectors/atproto-interop/syntax/recordkey_syntax_valid.txt?raw'
 import { agent, OWNER, xrpc } from './helpers/client'
 import { distinctVectorLines, vectorLines } from './helpers/vector-lines'
 import { expectNoCommit, expectXrpcError } from './helpers/xrpc-expect'
+import nsidInvalid from './vectors/atproto-interop/syntax/nsid_syntax_invalid.txt?raw'
+import rkeyInvalid from './vectors/atproto-interop/syntax/recordkey_syntax_invalid.txt?raw'
+import rkeyValid from './vectors/atproto-interop/syntax/recordkey_syntax_valid.txt?raw'
 
 const THING = 'com.example.thing'
 
