@@ -2,9 +2,9 @@
 // so `env` from `cloudflare:workers` and `cloudflare:test` is typed too.
 declare namespace Cloudflare {
   interface Env {
-    REPO: DurableObjectNamespace<import('./actors/repo/repo-actor').RepoActor>
-    SEQUENCER: DurableObjectNamespace<import('./actors/sequencer/sequencer-actor').SequencerActor>
-    SUBSCRIBERS: DurableObjectNamespace<import('./actors/subscribers/subscriber-actor').SubscriberActor>
+    REPO: DurableObjectNamespace<import('./actors/repo').RepoActor>
+    SEQUENCER: DurableObjectNamespace<import('./actors/sequencer').SequencerActor>
+    SUBSCRIBERS: DurableObjectNamespace<import('./actors/subscribers').SubscriberActor>
     BLOBS: R2Bucket
     /** Largest blob `uploadBlob` accepts, in bytes (default 104857600, 100 MB). */
     BLOB_UPLOAD_LIMIT?: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AlarmSchedule } from '../src/actors/repo/alarm-schedule'
+import { AlarmSchedule } from '../src/actors/repo/schedule/alarm-schedule'
 import { createLogger } from '../src/shared/logger'
 import { inScratchRepo } from './helpers/scratch-repo'
 

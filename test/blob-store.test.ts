@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BlobStore } from '../src/actors/repo/blob-store'
+import { BlobStore } from '../src/actors/repo/blobs/blob-store'
 import { inScratchRepo } from './helpers/scratch-repo'
 
 const HOUR = 3_600_000

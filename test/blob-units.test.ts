@@ -1,6 +1,6 @@
 import { jsonToLex } from '@atproto/lex-json'
 import { describe, expect, it } from 'vitest'
-import { blobGraceMs } from '../src/actors/repo/blob-gc'
+import { blobGraceMs } from '../src/actors/repo/blobs/blob-gc'
 import { XRPCError } from '../src/shared/xrpc-error'
 import { blobUploadLimit } from '../src/worker/blob-ingest'
 import { declaredMimeType, mimeMismatch } from '../src/worker/blob-mime'

@@ -3,7 +3,7 @@ import { encode } from '@atproto/lex-cbor'
 import { type Cid, cidForCbor } from '@atproto/lex-data'
 import { MemoryBlockstore, MST } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
-import { buildCommit, type PreparedWrite, type RepoHead } from '../src/actors/repo/commit-builder'
+import { buildCommit, type PreparedWrite, type RepoHead } from '../src/actors/repo/commit/commit-builder'
 import { OWNER } from './helpers/client'
 
 /** The root any correct MST gives for these keys, built from scratch in a fresh store. */

@@ -3,7 +3,7 @@ import { decode } from '@atproto/lex-cbor'
 import type { Cid } from '@atproto/lex-data'
 import { readCar } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
-import type { WriteInput } from '../src/actors/repo/write-ops'
+import type { WriteInput } from '../src/actors/repo/commit/write-ops'
 import commitProofCases from './vectors/atproto-interop/firehose/commit-proof-fixtures.json'
 
 type ProofCase = (typeof commitProofCases)[number]

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { Outbox } from '../src/actors/repo/outbox'
-import { OutboxDelivery, type SequencerTarget } from '../src/actors/repo/outbox-delivery'
+import { Outbox } from '../src/actors/repo/outbox/outbox'
+import { OutboxDelivery, type SequencerTarget } from '../src/actors/repo/outbox/outbox-delivery'
 import type { IncomingEvent } from '../src/actors/sequencer/event-log'
 import { createLogger } from '../src/shared/logger'
 
@@ -47,21 +47,21 @@ describe('OutboxDelivery', () => {
         createLogger('repo'),
       )
       seq.failNext = 2
-      await delivery.kick()
-      await delivery.kick()
+      await delivery.wake()
+      await delivery.wake()
       expect(retries).toEqual([250, 500])
       expect(seq.received).toEqual([])
       for (let i = 0; i < 5; i++) outbox.append(event, new Date().toISOString())
       seq.loseAck = true
-      await delivery.kick() // the sequencer stored the batch but the reply was lost
+      await delivery.wake() // the sequencer stored the batch but the reply was lost
       expect(retries).toHaveLength(3)
-      await delivery.kick()
+      await delivery.wake()
       expect(seq.received).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
       expect(delivery.deliveredThrough()).toBe(8)
     })
   })
 
-  it('coalesces kicks that arrive while a delivery is running', async () => {
+  it('coalesces wakes that arrive while a delivery is running', async () => {
     await withOutbox(async (outbox) => {
       const seq = new FlakySequencer()
       let calls = 0
@@ -72,7 +72,7 @@ describe('OutboxDelivery', () => {
         },
       }
       const delivery = new OutboxDelivery(outbox, counting, async () => {}, createLogger('repo'))
-      const runs = [delivery.kick(), delivery.kick(), delivery.kick()]
+      const runs = [delivery.wake(), delivery.wake(), delivery.wake()]
       await Promise.all(runs)
       expect(seq.received).toEqual([1, 2, 3])
       expect(calls).toBeLessThanOrEqual(2)
@@ -87,7 +87,7 @@ describe('OutboxDelivery acknowledgements', () => {
       const first = new OutboxDelivery(outbox, seq, async () => {}, createLogger('repo'))
       for (let i = 0; i < 100; i++) {
         outbox.append(event, new Date().toISOString())
-        await first.kick()
+        await first.wake()
       }
       expect(first.deliveredThrough()).toBe(103)
       const persisted = outbox.deliveredThrough()
@@ -105,7 +105,7 @@ describe('OutboxDelivery acknowledgements', () => {
         async () => {},
         createLogger('repo'),
       )
-      await restarted.kick()
+      await restarted.wake()
       expect(calls.flat()[0]).toBe(persisted + 1)
       expect(seq.received).toEqual(Array.from({ length: 103 }, (_, i) => i + 1))
     })

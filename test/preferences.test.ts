@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ageAt } from '../src/actors/repo/preferences-store'
+import { ageAt } from '../src/actors/repo/preferences/preferences-store'
 import { OWNER } from './helpers/client'
 import { callAs, freshAgent, login, PASSWORD } from './helpers/session'
 import { expectXrpcError } from './helpers/xrpc-expect'

@@ -68,10 +68,10 @@ describe('ShardPump', () => {
       new FakeSocket(initialState(null, log.head())),
     ]
     const pump = new ShardPump(log, () => sockets.filter((s) => !s.closed))
-    const first = pump.poke(log.head())
+    const first = pump.wake(log.head())
     log.append(7) // events land while the replay is under way
     await first
-    await pump.poke(log.append(5))
+    await pump.wake(log.append(5))
     expect(sockets[0]?.seqs()).toEqual(range(101, 1212))
     expect(sockets[1]?.seqs()).toEqual(range(1201, 1212))
     expect(sockets.every((s) => s.state.phase === 'live')).toBe(true)
@@ -82,7 +82,7 @@ describe('ShardPump', () => {
     log.append(10)
     const sockets = Array.from({ length: 50 }, () => new FakeSocket(initialState(null, 10)))
     const pump = new ShardPump(log, () => sockets)
-    await pump.poke(log.append(3))
+    await pump.wake(log.append(3))
     expect(log.reads).toBe(1)
     for (const s of sockets) expect(s.seqs()).toEqual([11, 12, 13])
   })
@@ -92,7 +92,7 @@ describe('ShardPump', () => {
     log.append(50)
     log.prune(10)
     const socket = new FakeSocket(initialState(5, 50))
-    await new ShardPump(log, () => [socket]).poke(50)
+    await new ShardPump(log, () => [socket]).wake(50)
     const info = socket.received[0]
     expect(info && decodeFrame(info).header).toEqual({ op: 1, t: '#info' })
     expect(info && decodeFrame(info).body.name).toBe('OutdatedCursor')
@@ -106,14 +106,14 @@ describe('ShardPump', () => {
     const healthy = new FakeSocket(initialState(null, 3))
     stalled.buffered = DEFAULT_LIMITS.maxBufferedBytes + 1
     const pump = new ShardPump(log, () => [stalled, healthy].filter((s) => !s.closed))
-    await pump.poke(log.append(2))
+    await pump.wake(log.append(2))
     expect(stalled.closed).toEqual({ code: 1008, reason: 'ConsumerTooSlow' })
     const last = stalled.received.at(-1)
     expect(last && decodeFrame(last)).toEqual({
       header: { op: -1 },
       body: expect.objectContaining({ error: 'ConsumerTooSlow' }),
     })
-    await pump.poke(log.append(2))
+    await pump.wake(log.append(2))
     expect(healthy.seqs()).toEqual([4, 5, 6, 7])
     expect(healthy.closed).toBeNull()
   })
@@ -126,7 +126,7 @@ describe('ShardPump with frames handed over', () => {
     const socket = new FakeSocket(initialState(null, 5))
     const pump = new ShardPump(log, () => [socket])
     const head = log.append(3)
-    await pump.poke(head, log.frames.slice(-3))
+    await pump.wake(head, log.frames.slice(-3))
     expect(log.reads).toBe(0)
     expect(socket.seqs()).toEqual([6, 7, 8])
   })

@@ -1,7 +1,7 @@
 /**
- * Runs `work` with at most one run in flight. A trigger during a run makes it go
+ * Runs `work` with at most one run in flight. A wake during a run makes it go
  * round once more when it ends, so work that arrived meanwhile is never missed
- * and bursts of triggers cost one extra round, not one each. `work` returns false
+ * and bursts of wakes cost one extra round, not one each. `work` returns false
  * to stop without another round (for example after scheduling a retry).
  */
 export class CoalescingRunner {
@@ -11,7 +11,7 @@ export class CoalescingRunner {
   constructor(private readonly work: () => Promise<boolean>) {}
 
   /** Starts a run, or marks the current one to go again; resolves when it ends. */
-  trigger(): Promise<void> {
+  wake(): Promise<void> {
     if (this.running) {
       this.again = true
       return this.running

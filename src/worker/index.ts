@@ -1,8 +1,8 @@
 import { app } from './app'
 
-export { RepoActor } from '../actors/repo/repo-actor'
-export { SequencerActor } from '../actors/sequencer/sequencer-actor'
-export { SubscriberActor } from '../actors/subscribers/subscriber-actor'
+export { RepoActor } from '../actors/repo'
+export { SequencerActor } from '../actors/sequencer'
+export { SubscriberActor } from '../actors/subscribers'
 
 export default {
   fetch: (req, env, ctx) => app.fetch(req, env, ctx),

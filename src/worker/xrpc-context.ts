@@ -1,4 +1,4 @@
-import type { RepoActor } from '../actors/repo/repo-actor'
+import type { RepoActor } from '../actors/repo'
 import type { Config } from '../shared/config'
 import type { OwnerCredential } from './auth/credential'
 import type { Params } from './params'
@@ -31,4 +31,4 @@ export type XrpcMethod = {
 export type XrpcMethods = Record<string, XrpcMethod>
 
 /** The single repo actor instance. */
-export { repoActorStub as repoActor } from '../actors/repo/repo-stub'
+export { repoActorStub as repoActor } from '../actors/repo'

@@ -4,29 +4,29 @@ import { parseConfig } from '../../shared/config'
 import { createLogger } from '../../shared/logger'
 import { err, ok, type Result } from '../../shared/result'
 import { runMigrations } from '../../shared/sql-migrations'
-import { sequencerActor } from '../sequencer/sequencer-stub'
-import { AccountLifecycle } from './account-lifecycle'
-import { AccountState, type AccountStatus } from './account-state'
-import { AlarmSchedule } from './alarm-schedule'
+import { sequencerStub } from '../sequencer'
+import { AccountLifecycle } from './account-status/account-lifecycle'
+import { AccountState, type AccountStatus } from './account-status/account-state'
 import {
   type AppPasswordInfo,
   type AppPasswordListing,
   AppPasswordStore,
   type StoredPasswordHash,
 } from './app-password-store'
-import { BlobGc, blobGraceMs, type SweepResult } from './blob-gc'
-import { type BlobMeta, BlobStore, type FinishedUpload } from './blob-store'
+import { BlobGc, blobGraceMs, type SweepResult } from './blobs/blob-gc'
+import { type BlobMeta, BlobStore, type FinishedUpload } from './blobs/blob-store'
+import { RepoWriter } from './commit/repo-writer'
+import type { ApplyWritesInput, ApplyWritesOutput } from './commit/write-ops'
+import { REPO_ACTOR_NAME } from './index'
 import { REPO_MIGRATIONS } from './migrations'
-import { Outbox, type OutboxRow } from './outbox'
-import { OutboxDelivery } from './outbox-delivery'
-import { type Preference, PreferencesStore } from './preferences-store'
-import { RecordIndex } from './record-index'
-import { type RecordView, RepoReader } from './repo-reader'
-import { REPO_ACTOR_NAME } from './repo-stub'
-import { RepoWriter } from './repo-writer'
+import { Outbox, type OutboxRow } from './outbox/outbox'
+import { OutboxDelivery } from './outbox/outbox-delivery'
+import { type Preference, PreferencesStore } from './preferences/preferences-store'
+import { type RecordView, RepoReader } from './read/repo-reader'
+import { AlarmSchedule } from './schedule/alarm-schedule'
 import { type GrantedRefresh, SessionStore } from './session-store'
+import { RecordIndex } from './storage/record-index'
 import { SqlRepoStorage } from './storage/sql-repo-storage'
-import type { ApplyWritesInput, ApplyWritesOutput } from './write-ops'
 
 export type RepoStatus = { did: string; head: string; rev: string } & AccountStatus
 
@@ -62,7 +62,7 @@ export class RepoActor extends DurableObject<Env> {
     this.alarms = new AlarmSchedule(ctx.storage.sql, ctx.storage, createLogger('repo'))
     this.delivery = new OutboxDelivery(
       this.outbox,
-      sequencerActor(env),
+      sequencerStub(env),
       (delayMs) => this.alarms.atMost('delivery', Date.now() + delayMs),
       createLogger('repo'),
     )
@@ -141,7 +141,7 @@ export class RepoActor extends DurableObject<Env> {
    */
   private deliver(): void {
     if (this.ctx.id.name !== REPO_ACTOR_NAME) return
-    this.ctx.waitUntil(this.delivery.kick())
+    this.ctx.waitUntil(this.delivery.wake())
   }
 
   async status(): Promise<RepoStatus> {

@@ -2,11 +2,12 @@ import { DurableObject } from 'cloudflare:workers'
 import { FrameCache } from '../../shared/frame-cache'
 import { createLogger } from '../../shared/logger'
 import { runMigrations } from '../../shared/sql-migrations'
+import { shardStub } from '../subscribers'
 import { CrawlRequester, relaysFromEnv } from './crawl-requester'
 import { EventLog, type IncomingEvent, type StoredFrame } from './event-log'
 import { SEQUENCER_MIGRATIONS } from './migrations'
 import { retentionFromEnv } from './retention'
-import { ShardNotifier } from './shard-notifier'
+import { ShardWaker } from './shard-waker'
 
 const log = createLogger('seq')
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
@@ -17,12 +18,12 @@ export type ReadResult = LogInfo & { frames: StoredFrame[] }
 /**
  * The sequencer actor: assigns `seq` to events handed over by the repo actor,
  * keeps them as the replay buffer, and tells the subscriber shards that have
- * sockets when the log grows. A thin shell over EventLog and ShardNotifier.
+ * sockets when the log grows. A thin shell over EventLog and ShardWaker.
  */
 export class SequencerActor extends DurableObject<Env> {
   private readonly log: EventLog
   private readonly shards = new Set<string>()
-  private readonly notifier: ShardNotifier
+  private readonly waker: ShardWaker
   private readonly crawler: CrawlRequester
   private pruneScheduled = false
   /** The newest frames, handed to shards with each notification. */
@@ -31,10 +32,10 @@ export class SequencerActor extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.log = new EventLog(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn))
-    this.notifier = new ShardNotifier(
-      (name) => env.SUBSCRIBERS.get(env.SUBSCRIBERS.idFromName(name)),
+    this.waker = new ShardWaker(
+      (name) => shardStub(env, name),
       (after, head) => this.recent.range(after, head),
-      (name, e) => log.warn('shard notify failed', { shard: name, error: String(e) }),
+      (name, e) => log.warn('shard wake failed', { shard: name, error: String(e) }),
     )
     const hostname = env.PDS_HOSTNAME ?? ''
     this.crawler = new CrawlRequester(relaysFromEnv(env.RELAYS, hostname), hostname, fetch, (relay, e) =>
@@ -53,7 +54,7 @@ export class SequencerActor extends DurableObject<Env> {
     const result = this.log.append(events, now)
     if (result.added.length > 0) {
       this.recent.add(result.added)
-      this.notifier.notify(this.shards, result.head)
+      this.waker.wake(this.shards, result.head)
       for (const request of this.crawler.maybeRequest(now)) this.ctx.waitUntil(request)
       if (!this.pruneScheduled) {
         if ((await this.ctx.storage.getAlarm()) === null)

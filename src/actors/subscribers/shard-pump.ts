@@ -2,7 +2,7 @@ import { CoalescingRunner } from '../../shared/coalescing-runner'
 import type { StoredFrame } from '../../shared/event-frame'
 import { errorFrame, messageFrame } from '../../shared/event-frame'
 import { FrameCache } from '../../shared/frame-cache'
-import type { ReadResult } from '../sequencer/sequencer-actor'
+import type { ReadResult } from '../sequencer'
 import type { SubscriptionState } from './subscription-state'
 
 /** One subscriber socket as the pump sees it. */
@@ -44,7 +44,7 @@ const OUTDATED = messageFrame('#info', {
 
 /**
  * Moves every socket of a shard from its `sentSeq` to the head. Only one pass runs
- * at a time; pokes during a pass schedule another. Each pass reads once per
+ * at a time; wakes during a pass schedule another. Each pass reads once per
  * position the shared cache cannot serve, then gives each socket a bounded batch,
  * so a socket far behind never holds up the others. Sends never wait on a peer.
  */
@@ -66,10 +66,10 @@ export class ShardPump {
    * Learns of a head, and of frames the sequencer handed over with it, and makes sure
    * a pass runs; resolves when the sockets are caught up.
    */
-  poke(head: number, frames: StoredFrame[] = []): Promise<void> {
+  wake(head: number, frames: StoredFrame[] = []): Promise<void> {
     this.cache.add(frames)
     this.head = Math.max(this.head, head)
-    return this.runner.trigger()
+    return this.runner.wake()
   }
 
   /** One round over the lagging sockets; false when nothing moved (done, or nothing to read). */

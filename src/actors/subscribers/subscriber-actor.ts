@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { errorFrame, type StoredFrame } from '../../shared/event-frame'
 import { createLogger } from '../../shared/logger'
 import { XRPCError } from '../../shared/xrpc-error'
-import { sequencerActor } from '../sequencer/sequencer-stub'
+import { sequencerStub } from '../sequencer'
 import { ShardPump } from './shard-pump'
 import { SocketRegistry } from './socket-registry'
 import { initialState, parseCursor } from './subscription-state'
@@ -21,7 +21,7 @@ export class SubscriberActor extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    const sequencer = sequencerActor(env)
+    const sequencer = sequencerStub(env)
     this.sockets = new SocketRegistry(() => ctx.getWebSockets())
     this.pump = new ShardPump(
       { read: (after, limit, maxBytes) => sequencer.read(after, limit, maxBytes) },
@@ -34,7 +34,7 @@ export class SubscriberActor extends DurableObject<Env> {
     const parsed = parseCursor(new URL(req.url).searchParams.get('cursor'))
     if (!parsed.ok)
       return new XRPCError(400, 'InvalidRequest', 'cursor must be a non-negative integer').toResponse()
-    const { head } = await sequencerActor(this.env).info()
+    const { head } = await sequencerStub(this.env).info()
     const { 0: client, 1: server } = new WebSocketPair()
     this.ctx.acceptWebSocket(server)
     if (parsed.cursor !== null && parsed.cursor > head) {
@@ -43,18 +43,18 @@ export class SubscriberActor extends DurableObject<Env> {
     } else {
       this.sockets.add(server, initialState(parsed.cursor, head))
       await this.register()
-      this.ctx.waitUntil(this.pump.poke(head).catch((e) => log.error('pump failed', { error: String(e) })))
+      this.ctx.waitUntil(this.pump.wake(head).catch((e) => log.error('pump failed', { error: String(e) })))
     }
     return new Response(null, { status: 101, webSocket: client })
   }
 
   /** The sequencer's word that the log reached `head`. */
-  async notify(head: number, frames: StoredFrame[] = []): Promise<void> {
+  async wake(head: number, frames: StoredFrame[] = []): Promise<void> {
     if (this.ctx.getWebSockets().length === 0) {
       await this.unregister()
       return
     }
-    await this.pump.poke(head, frames)
+    await this.pump.wake(head, frames)
   }
 
   /** Subscribers have nothing to say; their messages are ignored. */
@@ -78,12 +78,12 @@ export class SubscriberActor extends DurableObject<Env> {
 
   private async register(): Promise<void> {
     if (this.registered) return
-    await sequencerActor(this.env).registerShard(this.shardName())
+    await sequencerStub(this.env).registerShard(this.shardName())
     this.registered = true
   }
 
   private async unregister(): Promise<void> {
-    await sequencerActor(this.env).unregisterShard(this.shardName())
+    await sequencerStub(this.env).unregisterShard(this.shardName())
     this.registered = false
   }
 

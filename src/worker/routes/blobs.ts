@@ -1,6 +1,6 @@
 import { parseCidSafe } from '@atproto/lex-data'
 import { isValidTid } from '@atproto/syntax'
-import type { BlobMeta } from '../../actors/repo/blob-store'
+import type { BlobMeta } from '../../actors/repo'
 import { createLogger } from '../../shared/logger'
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
 import { requireOwner } from '../auth'

@@ -1,4 +1,4 @@
-import type { Preference } from '../../actors/repo/preferences-store'
+import type { Preference } from '../../actors/repo'
 import { invalidRequest, unwrap } from '../../shared/xrpc-error'
 import { hasFullAccess } from '../auth/credential'
 import { readJsonBody } from '../body'

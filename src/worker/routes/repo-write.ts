@@ -1,6 +1,6 @@
 import { TID } from '@atproto/common-web'
 import { parseCidSafe } from '@atproto/lex-data'
-import type { WriteInput } from '../../actors/repo/write-ops'
+import type { WriteInput } from '../../actors/repo'
 import { invalidRequest, unwrap } from '../../shared/xrpc-error'
 import { readJsonBody } from '../body'
 import { assertOwnerRepo } from '../owner-repo'

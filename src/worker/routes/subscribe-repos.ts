@@ -1,3 +1,4 @@
+import { shardStub } from '../../actors/subscribers'
 import { XRPCError } from '../../shared/xrpc-error'
 
 const DEFAULT_SHARDS = 8
@@ -18,5 +19,5 @@ export async function subscribeRepos(req: Request, env: Env): Promise<Response> 
     throw new XRPCError(426, 'InvalidRequest', 'subscribeRepos requires a WebSocket upgrade')
   }
   const shard = Math.floor(Math.random() * shardCount(env))
-  return env.SUBSCRIBERS.get(env.SUBSCRIBERS.idFromName(`shard-${shard}`)).fetch(req)
+  return shardStub(env, shard).fetch(req)
 }

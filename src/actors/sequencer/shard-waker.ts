@@ -1,7 +1,7 @@
 import type { StoredFrame } from './event-log'
 
 /** What the sequencer needs of a subscriber shard. */
-export type ShardTarget = { notify(head: number, frames: StoredFrame[]): Promise<unknown> }
+export type ShardTarget = { wake(head: number, frames: StoredFrame[]): Promise<unknown> }
 
 /** Frames in (after, head] from memory, or null when any of them is not there. */
 export type RecentFrames = (after: number, head: number) => StoredFrame[] | null
@@ -13,7 +13,7 @@ export type RecentFrames = (after: number, head: number) => StoredFrame[] | null
  * meanwhile coalesce into one follow-up call with the newest head. Callers never
  * await it: fan-out stays off the write path.
  */
-export class ShardNotifier {
+export class ShardWaker {
   private readonly inFlight = new Set<string>()
   private readonly pending = new Map<string, number>()
   /** The head each shard last acknowledged: where its next frames start. */
@@ -25,11 +25,11 @@ export class ShardNotifier {
     private readonly onError: (name: string, error: unknown) => void,
   ) {}
 
-  notify(names: Iterable<string>, head: number): void {
-    for (const name of names) this.notifyOne(name, head)
+  wake(names: Iterable<string>, head: number): void {
+    for (const name of names) this.wakeOne(name, head)
   }
 
-  private notifyOne(name: string, head: number): void {
+  private wakeOne(name: string, head: number): void {
     if (this.inFlight.has(name)) {
       this.pending.set(name, Math.max(head, this.pending.get(name) ?? 0))
       return
@@ -38,7 +38,7 @@ export class ShardNotifier {
     const after = this.acknowledged.get(name)
     const frames = after === undefined ? [] : (this.recent(after, head) ?? [])
     this.shard(name)
-      .notify(head, frames)
+      .wake(head, frames)
       .then(() => this.acknowledged.set(name, Math.max(head, this.acknowledged.get(name) ?? 0)))
       .catch((e) => {
         this.acknowledged.delete(name)
@@ -49,7 +49,7 @@ export class ShardNotifier {
         const next = this.pending.get(name)
         if (next !== undefined) {
           this.pending.delete(name)
-          this.notifyOne(name, next)
+          this.wakeOne(name, next)
         }
       })
   }

@@ -1,4 +1,4 @@
-import type { OutboxEvent } from './commit-event'
+import type { OutboxEvent } from '../commit/firehose-events'
 
 /** An outbox row; `id` is the idempotency key the sequencer deduplicates by. */
 export type OutboxRow = { id: number; type: string; rev: string | null; body: Uint8Array; createdAt: string }

@@ -1,14 +1,20 @@
 import type { Keypair } from '@atproto/crypto'
 import { type Cid, parseCid } from '@atproto/lex-data'
 import { def, MST, Repo } from '@atproto/repo'
-import { err, ok, type Result } from '../../shared/result'
-import type { BlobRefHook } from './blob-store'
+import { err, ok, type Result } from '../../../shared/result'
+import type { BlobRefHook } from '../blobs/blob-store'
+import type { Outbox } from '../outbox/outbox'
+import type { RecordIndex } from '../storage/record-index'
+import type { SqlRepoStorage } from '../storage/sql-repo-storage'
 import { buildCommit, type PreparedWrite, type RepoHead } from './commit-builder'
-import { accountEvent, commitEvent, eventLimitProblem, identityEvent, type OutboxEvent } from './commit-event'
-import type { Outbox } from './outbox'
-import type { RecordIndex } from './record-index'
+import {
+  accountEvent,
+  commitEvent,
+  eventLimitProblem,
+  identityEvent,
+  type OutboxEvent,
+} from './firehose-events'
 import { resignHead } from './resign'
-import type { SqlRepoStorage } from './storage/sql-repo-storage'
 import type { ApplyWritesInput, ApplyWritesOutput, WriteInput, WriteResult } from './write-ops'
 
 export type RepoWriterDeps = {

@@ -1,4 +1,4 @@
-import type { Logger } from '../../shared/logger'
+import type { Logger } from '../../../shared/logger'
 
 /** The jobs that share the repo actor's one Durable Object alarm. */
 export type AlarmPurpose = 'delivery' | 'blob-gc'

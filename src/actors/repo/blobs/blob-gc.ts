@@ -1,6 +1,6 @@
-import type { Logger } from '../../shared/logger'
-import { err, ok, type Result } from '../../shared/result'
-import type { AlarmSchedule } from './alarm-schedule'
+import type { Logger } from '../../../shared/logger'
+import { err, ok, type Result } from '../../../shared/result'
+import type { AlarmSchedule } from '../schedule/alarm-schedule'
 import type { BlobStore } from './blob-store'
 
 /** Default time an uploaded blob may stay unreferenced before GC removes it. */

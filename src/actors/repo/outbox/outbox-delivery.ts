@@ -1,7 +1,7 @@
-import { CoalescingRunner } from '../../shared/coalescing-runner'
-import type { EventType } from '../../shared/event-frame'
-import type { Logger } from '../../shared/logger'
-import type { IncomingEvent } from '../sequencer/event-log'
+import { CoalescingRunner } from '../../../shared/coalescing-runner'
+import type { EventType } from '../../../shared/event-frame'
+import type { Logger } from '../../../shared/logger'
+import type { IncomingEvent } from '../../sequencer'
 import type { Outbox } from './outbox'
 
 /** What delivery needs of the sequencer. */
@@ -23,7 +23,7 @@ const MAX_BACKOFF_MS = 60_000
  * has seen, so a batch whose acknowledgement was lost is simply sent again:
  * delivery is at-least-once on the wire and exactly-once in the log (which also
  * lets the acknowledged id be persisted only now and then). Runs one
- * loop at a time; a kick during a run schedules another. On failure it asks for
+ * loop at a time; a wake during a run schedules another. On failure it asks for
  * a retry (a Durable Object alarm) with exponential backoff.
  */
 export class OutboxDelivery {
@@ -41,8 +41,8 @@ export class OutboxDelivery {
   ) {}
 
   /** Starts delivery if it is not running; resolves when the outbox is drained or a retry is scheduled. */
-  kick(): Promise<void> {
-    return this.runner.trigger()
+  wake(): Promise<void> {
+    return this.runner.wake()
   }
 
   /** Delivers until the outbox is empty; false when it stopped on a failure. */

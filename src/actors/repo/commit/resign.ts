@@ -4,7 +4,7 @@ import { encode } from '@atproto/lex-cbor'
 import { cidForCbor } from '@atproto/lex-data'
 import { BlockMap, blocksToCarFile, CidSet, type CommitData, signCommit } from '@atproto/repo'
 import type { RepoHead } from './commit-builder'
-import type { OutboxEvent } from './commit-event'
+import type { OutboxEvent } from './firehose-events'
 
 export type Resigned = { commit: CommitData; head: RepoHead; event: OutboxEvent }
 

@@ -1,6 +1,6 @@
+import { accountEvent, identityEvent } from '../commit/firehose-events'
+import type { RepoWriter } from '../commit/repo-writer'
 import { type AccountState, type AccountStatus, fingerprintKey, identityFingerprint } from './account-state'
-import { accountEvent, identityEvent } from './commit-event'
-import type { RepoWriter } from './repo-writer'
 
 export type Identity = { did: string; handle: string; hostname: string; signingDidKey: string }
 

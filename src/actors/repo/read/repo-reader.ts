@@ -1,10 +1,10 @@
 import { type Cid, parseCidSafe } from '@atproto/lex-data'
 import { lexToJson } from '@atproto/lex-json'
 import { blocksToCarFile, cborToLexRecord, concatBytes, getRecords, writeCarStream } from '@atproto/repo'
-import { err, ok, type Result } from '../../shared/result'
-import type { RepoHead } from './commit-builder'
-import type { RecordIndex } from './record-index'
-import type { SqlRepoStorage } from './storage/sql-repo-storage'
+import { err, ok, type Result } from '../../../shared/result'
+import type { RepoHead } from '../commit/commit-builder'
+import type { RecordIndex } from '../storage/record-index'
+import type { SqlRepoStorage } from '../storage/sql-repo-storage'
 
 // `value` is IPLD JSON; typed loosely because the recursive JsonValue is too deep for RPC stub types.
 export type RecordView = { uri: string; cid: string; value: Record<string, unknown> }

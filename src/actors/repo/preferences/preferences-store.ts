@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../../shared/result'
+import { err, ok, type Result } from '../../../shared/result'
 
 /** One preference item: any JSON object with a `$type`. */
 export type Preference = Record<string, unknown> & { $type: string }

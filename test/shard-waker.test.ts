@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ShardNotifier } from '../src/actors/sequencer/shard-notifier'
+import { ShardWaker } from '../src/actors/sequencer/shard-waker'
 import type { StoredFrame } from '../src/shared/event-frame'
 import { FrameCache } from '../src/shared/frame-cache'
 
@@ -9,27 +9,27 @@ const frame = (seq: number): StoredFrame => ({ seq, frame: new Uint8Array([seq])
 function fakeShard() {
   const calls: { head: number; seqs: number[]; done: () => void }[] = []
   const target = {
-    notify: (head: number, frames: StoredFrame[]) =>
+    wake: (head: number, frames: StoredFrame[]) =>
       new Promise<void>((done) => calls.push({ head, seqs: frames.map((f) => f.seq), done })),
   }
   return { calls, target }
 }
 
-describe('ShardNotifier', () => {
+describe('ShardWaker', () => {
   it('hands a shard the frames after the head it acknowledged, and coalesces heads while a call is out', async () => {
     const recent = new FrameCache()
     const { calls, target } = fakeShard()
-    const notifier = new ShardNotifier(
+    const notifier = new ShardWaker(
       () => target,
       (a, h) => recent.range(a, h),
       () => {},
     )
     recent.add([frame(1)])
-    notifier.notify(['s'], 1)
+    notifier.wake(['s'], 1)
     expect(calls.map((c) => [c.head, c.seqs])).toEqual([[1, []]]) // first contact: the shard reads itself
     recent.add([frame(2), frame(3)])
-    notifier.notify(['s'], 2)
-    notifier.notify(['s'], 3)
+    notifier.wake(['s'], 2)
+    notifier.wake(['s'], 3)
     expect(calls).toHaveLength(1)
     calls[0]?.done()
     await new Promise((r) => setTimeout(r, 0))
@@ -42,16 +42,16 @@ describe('ShardNotifier', () => {
   it('sends no frames when some are no longer in memory', async () => {
     const recent = new FrameCache(2)
     const { calls, target } = fakeShard()
-    const notifier = new ShardNotifier(
+    const notifier = new ShardWaker(
       () => target,
       (a, h) => recent.range(a, h),
       () => {},
     )
-    notifier.notify(['s'], 0)
+    notifier.wake(['s'], 0)
     calls[0]?.done()
     await new Promise((r) => setTimeout(r, 0))
     recent.add([frame(1), frame(2), frame(3)]) // frame 1 is evicted
-    notifier.notify(['s'], 3)
+    notifier.wake(['s'], 3)
     expect(calls.at(-1)?.seqs).toEqual([])
   })
 })

@@ -1,0 +1,10 @@
+import type { SubscriberActor } from './subscriber-actor'
+
+export { SubscriberActor } from './subscriber-actor'
+
+/** The name of subscriber shard `n` (the sequencer keeps shards by name). */
+export const shardName = (n: number): string => `shard-${n}`
+
+/** Subscriber shard `shard`: its number, or its name as the sequencer stores it. */
+export const shardStub = (env: Env, shard: number | string): DurableObjectStub<SubscriberActor> =>
+  env.SUBSCRIBERS.get(env.SUBSCRIBERS.idFromName(typeof shard === 'number' ? shardName(shard) : shard))
