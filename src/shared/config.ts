@@ -41,7 +41,7 @@ const missing = (name: string) =>
   err('InvalidConfig', `The setting ${name} is missing: set it in wrangler.toml [vars] or as a secret`)
 
 /** Parses and validates the configuration; every problem names the setting it concerns. */
-export function parseConfig(env: RawConfigEnv): Result<Config> {
+export function parseConfig(env: RawConfigEnv): Result<Config, 'InvalidConfig'> {
   const hostname = env.PDS_HOSTNAME?.trim()
   if (!hostname) return missing('PDS_HOSTNAME')
   if (!HOSTNAME_RE.test(hostname)) return err('InvalidConfig', `PDS_HOSTNAME is not a host name: ${hostname}`)

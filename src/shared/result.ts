@@ -1,12 +1,13 @@
 /**
- * Plain result values for actor RPC. Durable Object RPC does not preserve custom
- * error classes, so actors return these and the Worker maps them to XRPC errors.
+ * Plain result values for actor RPC. Durable Object RPC does not preserve custom error
+ * classes, so an actor returns these for every expected failure, with a code from its own
+ * typed union (`RepoCode`, …). Actors never choose an HTTP status: the Worker maps codes
+ * to XRPC errors in one table (`src/worker/actor-errors.ts`).
  */
 export type Ok<T> = { ok: true; value: T }
-export type Err = { ok: false; error: string; message: string; status?: number }
-export type Result<T> = Ok<T> | Err
+export type Err<C extends string> = { ok: false; error: C; message: string }
+export type Result<T, C extends string> = Ok<T> | Err<C>
 
 export const ok = <T>(value: T): Ok<T> => ({ ok: true, value })
 
-export const err = (error: string, message: string, status?: number): Err =>
-  status === undefined ? { ok: false, error, message } : { ok: false, error, message, status }
+export const err = <C extends string>(error: C, message: string): Err<C> => ({ ok: false, error, message })

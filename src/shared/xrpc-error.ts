@@ -1,5 +1,3 @@
-import type { Err } from './result'
-
 const DEFAULT_NAMES: Record<number, string> = {
   400: 'InvalidRequest',
   401: 'AuthenticationRequired',
@@ -39,12 +37,3 @@ export class XRPCError extends Error {
 
 export const invalidRequest = (message: string, error = 'InvalidRequest'): XRPCError =>
   new XRPCError(400, error, message)
-
-/** Maps an actor's plain error result to an XRPC error (named errors are 400 unless the actor said otherwise). */
-export const fromErr = (e: Err): XRPCError => new XRPCError(e.status ?? 400, e.error, e.message)
-
-/** Unwraps an actor result, throwing the matching XRPC error on failure. */
-export function unwrap<T>(result: { ok: true; value: T } | Err): T {
-  if (!result.ok) throw fromErr(result)
-  return result.value
-}

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../../shared/result'
+import type { AccountCode } from '../account/account-codes'
 
 /** An app password as sessions see it. */
 export type AppPasswordInfo = { id: string; name: string; privileged: boolean }
@@ -34,7 +35,7 @@ export class AppPasswordStore {
     privileged: boolean
     hash: StoredPasswordHash
     createdAt: string
-  }): Result<AppPasswordListing> {
+  }): Result<AppPasswordListing, AccountCode> {
     return this.transaction(() => {
       const exists = this.sql.exec('SELECT 1 FROM app_passwords WHERE name = ?', input.name).toArray()
       if (exists.length > 0) return err('InvalidRequest', 'App password with that name already exists')

@@ -4,6 +4,7 @@ import { parseConfig } from '../../shared/config'
 import { createLogger } from '../../shared/logger'
 import { err, ok, type Result } from '../../shared/result'
 import { runMigrations } from '../../shared/sql-migrations'
+import type { AccountCode } from '../account/account-codes'
 import { sequencerStub } from '../sequencer'
 import { AccountLifecycle } from './account-status/account-lifecycle'
 import { AccountState, type AccountStatus } from './account-status/account-state'
@@ -23,6 +24,7 @@ import { Outbox, type OutboxRow } from './outbox/outbox'
 import { OutboxDelivery } from './outbox/outbox-delivery'
 import { type Preference, PreferencesStore } from './preferences/preferences-store'
 import { type RecordView, RepoReader } from './read/repo-reader'
+import type { RepoCode } from './repo-codes'
 import { AlarmSchedule } from './schedule/alarm-schedule'
 import { type GrantedRefresh, SessionStore } from './session-store'
 import { RecordIndex } from './storage/record-index'
@@ -113,8 +115,8 @@ export class RepoActor extends DurableObject<Env> {
     return this.writer
   }
 
-  async applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput>> {
-    if (!this.writer) return err('InvalidConfig', this.startupError ?? 'repo not open', 500)
+  async applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput, RepoCode>> {
+    if (!this.writer) throw new Error(this.startupError ?? 'repo not open')
     if (!this.account?.status().active) return err('AccountDeactivated', 'Account is deactivated')
     const result = await this.writer.applyWrites(input)
     // The commit is durable; handing its event to the sequencer happens after the reply.
@@ -164,7 +166,7 @@ export class RepoActor extends DurableObject<Env> {
     return { did: this.repo.head.did, collections: this.reader.collections() }
   }
 
-  async getRecord(collection: string, rkey: string, cid?: string): Promise<Result<RecordView>> {
+  async getRecord(collection: string, rkey: string, cid?: string): Promise<Result<RecordView, RepoCode>> {
     return this.reader.getRecord(this.repo.head, collection, rkey, cid)
   }
 
@@ -180,7 +182,7 @@ export class RepoActor extends DurableObject<Env> {
     return this.reader.recordProof(this.repo.head, collection, rkey)
   }
 
-  async getBlocks(cids: string[]): Promise<Result<Uint8Array>> {
+  async getBlocks(cids: string[]): Promise<Result<Uint8Array, RepoCode>> {
     return this.reader.getBlocks(cids)
   }
 
@@ -198,9 +200,9 @@ export class RepoActor extends DurableObject<Env> {
     return { r2Key }
   }
 
-  async finishBlobUpload(upload: FinishedUpload): Promise<Result<{ duplicate: boolean }>> {
+  async finishBlobUpload(upload: FinishedUpload): Promise<Result<{ duplicate: boolean }, RepoCode>> {
     const done = this.ctx.storage.transactionSync(() => this.blobs.finishUpload(upload, new Date()))
-    if (!done) return err('InvalidRequest', 'The upload took too long and was discarded')
+    if (!done) return err('UploadExpired', 'The upload took too long and was discarded')
     if (done.duplicate) await this.blobGc.soon()
     return ok(done)
   }
@@ -228,8 +230,9 @@ export class RepoActor extends DurableObject<Env> {
   }
 
   /** Fails fast when configuration is broken, so the Worker can say which setting. */
-  async ping(): Promise<Result<true>> {
-    return this.writer ? ok(true) : err('InvalidConfig', this.startupError ?? 'repo not open', 500)
+  async ping(): Promise<Result<true, never>> {
+    if (!this.writer) throw new Error(this.startupError ?? 'repo not open')
+    return ok(true)
   }
 
   // Sessions, app passwords and preferences: storage only; the Worker checks
@@ -240,7 +243,7 @@ export class RepoActor extends DurableObject<Env> {
     return this.sessions.grant(appPasswordId, Date.now())
   }
 
-  async rotateRefreshToken(id: string): Promise<Result<GrantedRefresh>> {
+  async rotateRefreshToken(id: string): Promise<Result<GrantedRefresh, AccountCode>> {
     return this.sessions.rotate(id, Date.now())
   }
 
@@ -252,7 +255,7 @@ export class RepoActor extends DurableObject<Env> {
     name: string
     privileged: boolean
     hash: StoredPasswordHash
-  }): Promise<Result<AppPasswordListing>> {
+  }): Promise<Result<AppPasswordListing, AccountCode>> {
     return this.appPasswords.create({ ...input, createdAt: new Date().toISOString() })
   }
 
@@ -276,7 +279,7 @@ export class RepoActor extends DurableObject<Env> {
     return this.prefs.get('app.bsky', fullAccess, Date.now())
   }
 
-  async putPreferences(values: Preference[], fullAccess: boolean): Promise<Result<void>> {
+  async putPreferences(values: Preference[], fullAccess: boolean): Promise<Result<void, RepoCode>> {
     return this.prefs.put(values, 'app.bsky', fullAccess)
   }
 }

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../../shared/result'
+import type { AccountCode } from '../account/account-codes'
 import type { AppPasswordInfo } from './app-password-store'
 
 /** Refresh tokens live 90 days (atproto `createRefreshToken`). */
@@ -54,7 +55,7 @@ export class SessionStore {
   }
 
   /** Exchanges refresh token `id` for its successor (see the class comment). */
-  rotate(id: string, now: number): Result<GrantedRefresh> {
+  rotate(id: string, now: number): Result<GrantedRefresh, AccountCode> {
     return this.transaction(() => {
       this.sql.exec('DELETE FROM refresh_tokens WHERE expires_at <= ?', now)
       const row = this.find(id)

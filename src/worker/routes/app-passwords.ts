@@ -1,4 +1,5 @@
-import { invalidRequest, unwrap } from '../../shared/xrpc-error'
+import { invalidRequest } from '../../shared/xrpc-error'
+import { unwrap } from '../actor-errors'
 import { assertFullAccess } from '../auth/credential'
 import { generateAppPassword, hashPassword } from '../auth/password-hash'
 import { readJsonBody } from '../body'

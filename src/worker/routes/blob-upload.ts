@@ -1,4 +1,5 @@
-import { invalidRequest, unwrap, XRPCError } from '../../shared/xrpc-error'
+import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
+import { unwrap } from '../actor-errors'
 import { BlobIngest, blobUploadLimit } from '../blob-ingest'
 import { declaredMimeType } from '../blob-mime'
 import { writeBlobToR2 } from '../blob-r2-write'

@@ -1,5 +1,6 @@
 import type { Preference } from '../../actors/repo'
-import { invalidRequest, unwrap } from '../../shared/xrpc-error'
+import { invalidRequest } from '../../shared/xrpc-error'
+import { unwrap } from '../actor-errors'
 import { hasFullAccess } from '../auth/credential'
 import { readJsonBody } from '../body'
 import type { XrpcMethods } from '../xrpc-context'

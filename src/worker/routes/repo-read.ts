@@ -1,6 +1,7 @@
 import { parseCidSafe } from '@atproto/lex-data'
 import { isValidNsid, isValidRecordKey } from '@atproto/syntax'
-import { invalidRequest, unwrap } from '../../shared/xrpc-error'
+import { invalidRequest } from '../../shared/xrpc-error'
+import { unwrap } from '../actor-errors'
 import { didDocument } from '../did-document'
 import { assertOwnerRepo } from '../owner-repo'
 import type { XrpcMethods } from '../xrpc-context'

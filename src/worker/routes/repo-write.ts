@@ -1,7 +1,8 @@
 import { TID } from '@atproto/common-web'
 import { parseCidSafe } from '@atproto/lex-data'
 import type { WriteInput } from '../../actors/repo'
-import { invalidRequest, unwrap } from '../../shared/xrpc-error'
+import { invalidRequest } from '../../shared/xrpc-error'
+import { unwrap } from '../actor-errors'
 import { readJsonBody } from '../body'
 import { assertOwnerRepo } from '../owner-repo'
 import {

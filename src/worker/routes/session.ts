@@ -1,5 +1,6 @@
 import type { AppPasswordInfo } from '../../actors/repo/app-password-store'
-import { invalidRequest, unwrap } from '../../shared/xrpc-error'
+import { invalidRequest } from '../../shared/xrpc-error'
+import { unwrap } from '../actor-errors'
 import { requireRefreshToken } from '../auth'
 import { authenticateLogin } from '../auth/login'
 import {

@@ -1,5 +1,6 @@
 import { isValidTid } from '@atproto/syntax'
-import { invalidRequest, unwrap } from '../../shared/xrpc-error'
+import { invalidRequest } from '../../shared/xrpc-error'
+import { unwrap } from '../actor-errors'
 import { assertOwnerRepo, availableRepo } from '../owner-repo'
 import { assertCollection, assertRecordKey } from '../record-prep'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'

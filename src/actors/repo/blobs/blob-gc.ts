@@ -11,7 +11,7 @@ const CONDEMN_BATCH = 500
 const DELETE_BATCH = 1000
 
 /** Parses `BLOB_GRACE_HOURS` (a positive number of hours, fractions allowed) into milliseconds. */
-export function blobGraceMs(raw: string | undefined): Result<number> {
+export function blobGraceMs(raw: string | undefined): Result<number, 'InvalidConfig'> {
   if (raw === undefined || raw.trim() === '') return ok(DEFAULT_BLOB_GRACE_HOURS * 3_600_000)
   const hours = Number(raw)
   if (!Number.isFinite(hours) || hours <= 0)
@@ -28,7 +28,7 @@ export type BlobGcDeps = {
   exclusive: <T>(fn: () => Promise<T>) => Promise<T>
   transaction: <T>(fn: () => T) => T
   /** The parsed grace period, or the config problem that disables GC. */
-  graceMs: Result<number>
+  graceMs: Result<number, 'InvalidConfig'>
   log: Logger
 }
 

@@ -4,6 +4,7 @@ import { def, MST, Repo } from '@atproto/repo'
 import { err, ok, type Result } from '../../../shared/result'
 import type { BlobRefHook } from '../blobs/blob-store'
 import type { Outbox } from '../outbox/outbox'
+import type { RepoCode } from '../repo-codes'
 import type { RecordIndex } from '../storage/record-index'
 import type { SqlRepoStorage } from '../storage/sql-repo-storage'
 import { buildCommit, type PreparedWrite, type RepoHead } from './commit-builder'
@@ -70,7 +71,7 @@ export class RepoWriter {
   }
 
   /** Applies a batch of writes as one commit. Calls are serialized. */
-  applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput>> {
+  applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput, RepoCode>> {
     return this.exclusive(() => this.applyNow(input))
   }
 
@@ -81,7 +82,7 @@ export class RepoWriter {
     return run
   }
 
-  private async applyNow(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput>> {
+  private async applyNow(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput, RepoCode>> {
     const head = this.current
     if (input.swapCommit !== undefined && input.swapCommit !== head.cid.toString()) {
       return err('InvalidSwap', `Commit was at ${head.cid.toString()}`)
@@ -164,7 +165,7 @@ export class RepoWriter {
   private resolve(
     did: string,
     inputs: WriteInput[],
-  ): Result<{ writes: PreparedWrite[]; results: WriteResult[] }> {
+  ): Result<{ writes: PreparedWrite[]; results: WriteResult[] }, RepoCode> {
     const seen = new Set<string>()
     const writes: PreparedWrite[] = []
     const results: WriteResult[] = []

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../../../shared/result'
+import type { RepoCode } from '../repo-codes'
 
 /** One preference item: any JSON object with a `$type`. */
 export type Preference = Record<string, unknown> & { $type: string }
@@ -56,7 +57,7 @@ export class PreferencesStore {
     return prefs.filter((p) => allowed(p.$type, fullAccess))
   }
 
-  put(values: Preference[], namespace: string, fullAccess: boolean): Result<void> {
+  put(values: Preference[], namespace: string, fullAccess: boolean): Result<void, RepoCode> {
     if (!values.every((v) => inNamespace(namespace, v.$type))) {
       return err('InvalidRequest', `Some preferences are not in the ${namespace} namespace`)
     }

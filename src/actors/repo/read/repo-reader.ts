@@ -3,6 +3,7 @@ import { lexToJson } from '@atproto/lex-json'
 import { blocksToCarFile, cborToLexRecord, concatBytes, getRecords, writeCarStream } from '@atproto/repo'
 import { err, ok, type Result } from '../../../shared/result'
 import type { RepoHead } from '../commit/commit-builder'
+import type { RepoCode } from '../repo-codes'
 import type { RecordIndex } from '../storage/record-index'
 import type { SqlRepoStorage } from '../storage/sql-repo-storage'
 
@@ -27,7 +28,7 @@ export class RepoReader {
     collection: string,
     rkey: string,
     cid?: string,
-  ): Promise<Result<RecordView>> {
+  ): Promise<Result<RecordView, RepoCode>> {
     const row = this.index.get(collection, rkey)
     const uri = `at://${head.did}/${collection}/${rkey}`
     if (!row || (cid !== undefined && row.cid !== cid))
@@ -60,7 +61,7 @@ export class RepoReader {
   }
 
   /** A root-less CAR of the requested blocks; fails naming the first missing one. */
-  async getBlocks(cids: string[]): Promise<Result<Uint8Array>> {
+  async getBlocks(cids: string[]): Promise<Result<Uint8Array, RepoCode>> {
     const parsed: Cid[] = []
     for (const s of cids) {
       const cid = parseCidSafe(s)

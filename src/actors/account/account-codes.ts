@@ -1,0 +1,2 @@
+/** The expected failures of credential storage (sessions, app passwords). */
+export type AccountCode = 'ExpiredToken' | 'InvalidRequest'

@@ -1,0 +1,8 @@
+/** The expected failures of the repo actor's RPC methods. */
+export type RepoCode =
+  | 'InvalidRequest'
+  | 'InvalidSwap'
+  | 'RecordNotFound'
+  | 'BlockNotFound'
+  | 'AccountDeactivated'
+  | 'UploadExpired'

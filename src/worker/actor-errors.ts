@@ -1,0 +1,33 @@
+import type { AccountCode } from '../actors/account/account-codes'
+import type { RepoCode } from '../actors/repo/repo-codes'
+import type { Err } from '../shared/result'
+import { XRPCError } from '../shared/xrpc-error'
+
+/** Every code an actor can return. */
+export type ActorCode = RepoCode | AccountCode
+
+/**
+ * The one place actor result codes become XRPC errors: the status and, where it differs
+ * from the code, the XRPC error name the client sees.
+ */
+const XRPC_FOR_CODE: Record<ActorCode, { status: number; error?: string }> = {
+  InvalidRequest: { status: 400 },
+  InvalidSwap: { status: 400 },
+  RecordNotFound: { status: 400 },
+  BlockNotFound: { status: 400 },
+  AccountDeactivated: { status: 400 },
+  UploadExpired: { status: 400, error: 'InvalidRequest' },
+  ExpiredToken: { status: 400 },
+}
+
+/** The XRPC error for an actor's failed result. */
+export function xrpcErrorFor(e: Err<ActorCode>): XRPCError {
+  const { status, error } = XRPC_FOR_CODE[e.error]
+  return new XRPCError(status, error ?? e.error, e.message)
+}
+
+/** Unwraps an actor result, throwing the matching XRPC error on failure. */
+export function unwrap<T>(result: { ok: true; value: T } | Err<ActorCode>): T {
+  if (!result.ok) throw xrpcErrorFor(result)
+  return result.value
+}
