@@ -1,8 +1,5 @@
 import { jsonToLex } from '@atproto/lex-json'
 import { describe, expect, it } from 'vitest'
-import { blobGraceMs } from '../src/actors/repo/blobs/blob-gc'
-import { XRPCError } from '../src/shared/xrpc-error'
-import { blobUploadLimit } from '../src/worker/blob-ingest'
 import { declaredMimeType, mimeMismatch } from '../src/worker/blob-mime'
 import { parseRange } from '../src/worker/blob-range'
 import { collectBlobRefs } from '../src/worker/blob-refs'
@@ -115,24 +112,5 @@ describe('collectBlobRefs', () => {
 
   it('finds nothing in a record without blobs', () => {
     expect(collectBlobRefs(jsonToLex({ $type: 'com.example.thing', text: 'hi', n: 1 }))).toEqual([])
-  })
-})
-
-describe('blob settings', () => {
-  it('parse BLOB_UPLOAD_LIMIT with a 100 MB default', () => {
-    expect(blobUploadLimit(undefined)).toBe(104_857_600)
-    expect(blobUploadLimit('5000')).toBe(5000)
-    expect(() => blobUploadLimit('lots')).toThrow(XRPCError)
-    expect(() => blobUploadLimit('-1')).toThrow(/BLOB_UPLOAD_LIMIT/)
-  })
-
-  it('parse BLOB_GRACE_HOURS with a 6 hour default', () => {
-    expect(blobGraceMs(undefined)).toEqual({ ok: true, value: 6 * 3_600_000 })
-    expect(blobGraceMs('0.5')).toEqual({ ok: true, value: 1_800_000 })
-    expect(blobGraceMs('0')).toMatchObject({ ok: false, error: 'InvalidConfig' })
-    expect(blobGraceMs('soon')).toMatchObject({
-      ok: false,
-      message: expect.stringMatching(/BLOB_GRACE_HOURS/),
-    })
   })
 })

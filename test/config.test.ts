@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { parseConfig, type RawConfigEnv } from '../src/shared/config'
+import { parseConfig, type RawSettings } from '../src/shared/config'
 import { app } from '../src/worker/app'
 import { TEST_BINDINGS } from './helpers/test-identity'
 
-const GOOD: RawConfigEnv = { ...TEST_BINDINGS }
+const GOOD: RawSettings = { ...TEST_BINDINGS }
 
-const messageFor = (patch: Partial<Record<keyof RawConfigEnv, string | undefined>>): string => {
+const messageFor = (patch: Partial<Record<keyof RawSettings, string | undefined>>): string => {
   const result = parseConfig({ ...GOOD, ...patch })
   if (result.ok) throw new Error(`expected ${JSON.stringify(patch)} to be refused`)
   expect(result.error).toBe('InvalidConfig')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CRAWL_INTERVAL_MS, CrawlRequester, relaysFromEnv } from '../src/actors/sequencer/crawl-requester'
+import { CRAWL_INTERVAL_MS, CrawlRequester } from '../src/actors/sequencer/crawl-requester'
 
 /** A fetch that records requests and answers 200, or fails for hosts named in `failing`. */
 function recordingFetch(failing: string[] = []) {
@@ -52,20 +52,5 @@ describe('CrawlRequester', () => {
     const { calls, fetcher } = recordingFetch()
     expect(new CrawlRequester([], 'pds.example.com', fetcher, () => {}).maybeRequest(0)).toEqual([])
     expect(calls).toEqual([])
-  })
-})
-
-describe('relaysFromEnv', () => {
-  it('defaults to bsky.network for a public host and to none for a loopback host', () => {
-    expect(relaysFromEnv(undefined, 'pds.example.com')).toEqual(['https://bsky.network'])
-    expect(relaysFromEnv(undefined, 'localhost:8787')).toEqual([])
-  })
-
-  it('takes the configured list, even an empty one', () => {
-    expect(relaysFromEnv(' https://a.example , https://b.example,', 'pds.example.com')).toEqual([
-      'https://a.example',
-      'https://b.example',
-    ])
-    expect(relaysFromEnv('', 'pds.example.com')).toEqual([])
   })
 })

@@ -1,8 +1,25 @@
 import { ensureValidDid, ensureValidHandle } from '@atproto/syntax'
-import { err, ok, type Result } from './result'
+import {
+  badSetting,
+  type ConfigResult,
+  isUnset,
+  listSetting,
+  missingSetting,
+  numberSetting,
+  positiveInteger,
+  type ServiceRef,
+  serviceRefSetting,
+  urlSetting,
+} from './config-values'
+import { ok } from './result'
 
-/** The environment as Wrangler provides it: plain vars and secrets. */
-export type RawConfigEnv = {
+export type { ServiceRef } from './config-values'
+
+/**
+ * Every setting of this PDS, as Wrangler passes it (vars and secrets are strings). This is
+ * the one list: `src/env.d.ts` types `env` from it and `parseConfig` below reads it.
+ */
+export type RawSettings = {
   PDS_HOSTNAME?: string
   DID?: string
   HANDLE?: string
@@ -10,6 +27,36 @@ export type RawConfigEnv = {
   PASSWORD?: string
   JWT_SECRET?: string
   AUTH_TOKEN?: string
+  RELAYS?: string
+  FIREHOSE_RETENTION_HOURS?: string
+  FIREHOSE_RETENTION_MIN_EVENTS?: string
+  SUBSCRIBER_SHARDS?: string
+  BLOB_UPLOAD_LIMIT?: string
+  BLOB_GRACE_HOURS?: string
+  APPVIEW_DID?: string
+  APPVIEW_URL?: string
+  CHAT_DID?: string
+  CHAT_URL?: string
+  PLC_URL?: string
+  PROXY_TIMEOUT_MS?: string
+  PROXY_ALLOW_INSECURE?: string
+}
+
+/** Keep firehose events at least this long and at least this many (both must be exceeded to prune). */
+export type RetentionPolicy = { maxAgeMs: number; minEvents: number }
+
+/** Where the proxy sends what. */
+export type ProxyConfig = {
+  /** Default target of `app.bsky.*` (`APPVIEW_DID`, `APPVIEW_URL`). */
+  appView: ServiceRef
+  /** Default target of `chat.bsky.*` (`CHAT_DID`, `CHAT_URL`). */
+  chat: ServiceRef
+  /** did:plc directory (`PLC_URL`). */
+  plcUrl: string
+  /** `PROXY_ALLOW_INSECURE=true`: allow http and loopback/private targets, for local development. */
+  allowInsecure: boolean
+  /** How long to wait for an upstream's response headers (`PROXY_TIMEOUT_MS`). */
+  timeoutMs: number
 }
 
 /** Validated deploy-time configuration of this single-user PDS. */
@@ -28,61 +75,151 @@ export type Config = {
   password: string
   jwtSecret: string
   authToken: string | null
+  /** Relays to call `requestCrawl` on. */
+  relays: string[]
+  retention: RetentionPolicy
+  subscriberShards: number
+  /** Largest blob upload, in bytes. */
+  blobUploadLimit: number
+  /** How long an unreferenced upload is kept, in ms. */
+  blobGraceMs: number
+  proxy: ProxyConfig
 }
+
+export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeMs: 72 * 3_600_000, minEvents: 10_000 }
+export const DEFAULT_SUBSCRIBER_SHARDS = 8
+export const DEFAULT_BLOB_UPLOAD_LIMIT = 104_857_600
+export const DEFAULT_BLOB_GRACE_HOURS = 6
+const DEFAULT_PROXY_TIMEOUT_MS = 30_000
 
 const HOSTNAME_RE = /^[a-z0-9.-]+(:\d{1,5})?$/i
 
-const isLoopback = (hostname: string): boolean => /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(hostname)
+export const isLoopbackHost = (hostname: string): boolean =>
+  /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(hostname)
 
 /** `did:web` for a hostname; a port is percent-encoded as the did:web method requires. */
 export const didWebFor = (hostname: string): string => `did:web:${hostname.replace(':', '%3A')}`
 
-const missing = (name: string) =>
-  err('InvalidConfig', `The setting ${name} is missing: set it in wrangler.toml [vars] or as a secret`)
+/** Parses and validates every setting; a problem names the setting it concerns. */
+export function parseConfig(env: RawSettings): ConfigResult<Config> {
+  const identity = parseIdentity(env)
+  if (!identity.ok) return identity
+  const { hostname } = identity.value
 
-/** Parses and validates the configuration; every problem names the setting it concerns. */
-export function parseConfig(env: RawConfigEnv): Result<Config, 'InvalidConfig'> {
+  const hours = numberSetting(
+    'FIREHOSE_RETENTION_HOURS',
+    env.FIREHOSE_RETENTION_HOURS,
+    72,
+    (n) => n > 0,
+    'a positive number of hours',
+  )
+  if (!hours.ok) return hours
+  const minEvents = numberSetting(
+    'FIREHOSE_RETENTION_MIN_EVENTS',
+    env.FIREHOSE_RETENTION_MIN_EVENTS,
+    DEFAULT_RETENTION.minEvents,
+    (n) => Number.isSafeInteger(n) && n >= 0,
+    'a whole number of events',
+  )
+  if (!minEvents.ok) return minEvents
+  const shards = numberSetting(
+    'SUBSCRIBER_SHARDS',
+    env.SUBSCRIBER_SHARDS,
+    DEFAULT_SUBSCRIBER_SHARDS,
+    positiveInteger,
+    'a positive whole number',
+  )
+  if (!shards.ok) return shards
+  const uploadLimit = numberSetting(
+    'BLOB_UPLOAD_LIMIT',
+    env.BLOB_UPLOAD_LIMIT,
+    DEFAULT_BLOB_UPLOAD_LIMIT,
+    positiveInteger,
+    'a positive number of bytes',
+  )
+  if (!uploadLimit.ok) return uploadLimit
+  const graceHours = numberSetting(
+    'BLOB_GRACE_HOURS',
+    env.BLOB_GRACE_HOURS,
+    DEFAULT_BLOB_GRACE_HOURS,
+    (n) => n > 0,
+    'a positive number of hours',
+  )
+  if (!graceHours.ok) return graceHours
+  const proxy = parseProxy(env)
+  if (!proxy.ok) return proxy
+
+  return ok({
+    ...identity.value,
+    // RELAYS set (even empty) wins; otherwise the main relay, except for a loopback host.
+    relays:
+      env.RELAYS !== undefined
+        ? listSetting(env.RELAYS)
+        : isLoopbackHost(hostname)
+          ? []
+          : ['https://bsky.network'],
+    retention: { maxAgeMs: hours.value * 3_600_000, minEvents: minEvents.value },
+    subscriberShards: shards.value,
+    blobUploadLimit: uploadLimit.value,
+    blobGraceMs: Math.round(graceHours.value * 3_600_000),
+    proxy: proxy.value,
+  })
+}
+
+type Identity = Pick<
+  Config,
+  | 'hostname'
+  | 'publicUrl'
+  | 'serviceDid'
+  | 'did'
+  | 'handle'
+  | 'signingKeyHex'
+  | 'password'
+  | 'jwtSecret'
+  | 'authToken'
+>
+
+function parseIdentity(env: RawSettings): ConfigResult<Identity> {
   const hostname = env.PDS_HOSTNAME?.trim()
-  if (!hostname) return missing('PDS_HOSTNAME')
-  if (!HOSTNAME_RE.test(hostname)) return err('InvalidConfig', `PDS_HOSTNAME is not a host name: ${hostname}`)
+  if (!hostname) return missingSetting('PDS_HOSTNAME')
+  if (!HOSTNAME_RE.test(hostname)) return badSetting('PDS_HOSTNAME', `not a host name: ${hostname}`)
 
   const did = env.DID?.trim()
-  if (!did) return missing('DID')
+  if (!did) return missingSetting('DID')
   try {
     ensureValidDid(did)
   } catch {
-    return err('InvalidConfig', `DID is not a valid DID: ${did}`)
+    return badSetting('DID', `not a valid DID: ${did}`)
   }
-  if (!did.startsWith('did:web:') && !did.startsWith('did:plc:')) {
-    return err('InvalidConfig', 'DID must be a did:web or did:plc')
-  }
+  if (!did.startsWith('did:web:') && !did.startsWith('did:plc:'))
+    return badSetting('DID', 'must be a did:web or did:plc')
 
   const handle = env.HANDLE?.trim().toLowerCase()
-  if (!handle) return missing('HANDLE')
+  if (!handle) return missingSetting('HANDLE')
   try {
     ensureValidHandle(handle)
   } catch {
-    return err('InvalidConfig', `HANDLE is not a valid handle: ${handle}`)
+    return badSetting('HANDLE', `not a valid handle: ${handle}`)
   }
 
   const signingKeyHex = env.SIGNING_KEY?.trim().toLowerCase()
-  if (!signingKeyHex) return missing('SIGNING_KEY')
+  if (!signingKeyHex) return missingSetting('SIGNING_KEY')
   if (!/^[0-9a-f]{64}$/.test(signingKeyHex)) {
-    return err(
-      'InvalidConfig',
-      'SIGNING_KEY must be a hex-encoded 32-byte secp256k1 private key (64 hex characters)',
+    return badSetting(
+      'SIGNING_KEY',
+      'must be a hex-encoded 32-byte secp256k1 private key (64 hex characters)',
     )
   }
 
   const password = env.PASSWORD
-  if (!password) return missing('PASSWORD')
+  if (!password) return missingSetting('PASSWORD')
   const jwtSecret = env.JWT_SECRET
-  if (!jwtSecret) return missing('JWT_SECRET')
-  if (jwtSecret.length < 16) return err('InvalidConfig', 'JWT_SECRET must be at least 16 characters long')
+  if (!jwtSecret) return missingSetting('JWT_SECRET')
+  if (jwtSecret.length < 16) return badSetting('JWT_SECRET', 'must be at least 16 characters long')
 
   return ok({
     hostname,
-    publicUrl: `${isLoopback(hostname) ? 'http' : 'https'}://${hostname}`,
+    publicUrl: `${isLoopbackHost(hostname) ? 'http' : 'https'}://${hostname}`,
     serviceDid: didWebFor(hostname),
     did,
     handle,
@@ -90,5 +227,39 @@ export function parseConfig(env: RawConfigEnv): Result<Config, 'InvalidConfig'> 
     password,
     jwtSecret,
     authToken: env.AUTH_TOKEN ? env.AUTH_TOKEN : null,
+  })
+}
+
+function parseProxy(env: RawSettings): ConfigResult<ProxyConfig> {
+  const plcUrl = urlSetting('PLC_URL', isUnset(env.PLC_URL) ? 'https://plc.directory' : env.PLC_URL.trim())
+  if (!plcUrl.ok) return plcUrl
+  const timeoutMs = numberSetting(
+    'PROXY_TIMEOUT_MS',
+    env.PROXY_TIMEOUT_MS,
+    DEFAULT_PROXY_TIMEOUT_MS,
+    positiveInteger,
+    'a positive number of milliseconds',
+  )
+  if (!timeoutMs.ok) return timeoutMs
+  const appView = serviceRefSetting(
+    'APPVIEW_DID',
+    env.APPVIEW_DID || 'did:web:api.bsky.app',
+    'bsky_appview',
+    env.APPVIEW_URL,
+  )
+  if (!appView.ok) return appView
+  const chat = serviceRefSetting(
+    'CHAT_DID',
+    env.CHAT_DID || 'did:web:api.bsky.chat',
+    'bsky_chat',
+    env.CHAT_URL,
+  )
+  if (!chat.ok) return chat
+  return ok({
+    appView: appView.value,
+    chat: chat.value,
+    plcUrl: plcUrl.value,
+    allowInsecure: env.PROXY_ALLOW_INSECURE === 'true',
+    timeoutMs: timeoutMs.value,
   })
 }

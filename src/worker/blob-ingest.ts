@@ -2,18 +2,6 @@ import { createCid, RAW_DATA_CODEC, SHA256_HASH_CODE } from '@atproto/lex-data'
 import { invalidRequest, XRPCError } from '../shared/xrpc-error'
 import { mimeMismatch, SNIFF_BYTES } from './blob-mime'
 
-/** The default upload limit: the official installer's `PDS_BLOB_UPLOAD_LIMIT` (100 MB). */
-export const DEFAULT_BLOB_UPLOAD_LIMIT = 104_857_600
-
-/** `BLOB_UPLOAD_LIMIT` in bytes; a broken setting is a 500 naming it. */
-export function blobUploadLimit(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === '') return DEFAULT_BLOB_UPLOAD_LIMIT
-  const limit = Number(raw)
-  if (!Number.isSafeInteger(limit) || limit <= 0)
-    throw new XRPCError(500, 'InvalidConfig', `BLOB_UPLOAD_LIMIT must be a positive number of bytes: ${raw}`)
-  return limit
-}
-
 /**
  * A pass-through stream for an uploaded blob: it counts and hashes the bytes as they
  * go by (with the runtime's native `crypto.DigestStream`), checks the first bytes

@@ -38,17 +38,3 @@ export class CrawlRequester {
     }
   }
 }
-
-/**
- * The relays to notify: `RELAYS` (comma-separated URLs) when set, even empty;
- * otherwise `https://bsky.network`, except for a loopback host (local dev).
- */
-export function relaysFromEnv(relays: string | undefined, hostname: string): string[] {
-  if (relays !== undefined) {
-    return relays
-      .split(',')
-      .map((r) => r.trim())
-      .filter(Boolean)
-  }
-  return /^(localhost|127\.0\.0\.1)(:\d+)?$/.test(hostname) ? [] : ['https://bsky.network']
-}

@@ -1,7 +1,8 @@
 import type { SequencerActor } from './sequencer-actor'
 
 export type { IncomingEvent } from './event-log'
-export { type LogInfo, type ReadResult, SequencerActor } from './sequencer-actor'
+export type { LogInfo, ReadResult } from './sequencer'
+export { SequencerActor } from './sequencer-actor'
 
 /** The single sequencer instance. */
 export const sequencerStub = (env: Env): DurableObjectStub<SequencerActor> =>

@@ -1,105 +1,92 @@
 import { DurableObject } from 'cloudflare:workers'
-import { FrameCache } from '../../shared/frame-cache'
+import { parseConfig, type RetentionPolicy } from '../../shared/config'
 import { createLogger } from '../../shared/logger'
+import { openActor } from '../../shared/open-actor'
 import { runMigrations } from '../../shared/sql-migrations'
 import { shardStub } from '../subscribers'
-import { CrawlRequester, relaysFromEnv } from './crawl-requester'
-import { EventLog, type IncomingEvent, type StoredFrame } from './event-log'
+import { CrawlRequester } from './crawl-requester'
+import { EventLog, type IncomingEvent } from './event-log'
 import { SEQUENCER_MIGRATIONS } from './migrations'
-import { retentionFromEnv } from './retention'
+import { type LogInfo, type ReadResult, Sequencer } from './sequencer'
+import { sqlShardSet } from './shard-set'
 import { ShardWaker } from './shard-waker'
+
+export type { LogInfo, ReadResult } from './sequencer'
 
 const log = createLogger('seq')
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 
-export type LogInfo = { head: number; oldest: number | null }
-export type ReadResult = LogInfo & { frames: StoredFrame[] }
-
 /**
- * The sequencer actor: assigns `seq` to events handed over by the repo actor,
- * keeps them as the replay buffer, and tells the subscriber shards that have
- * sockets when the log grows. A thin shell over EventLog and ShardWaker.
+ * The sequencer actor: a thin shell over Sequencer, opened once (see openActor); a failed
+ * opening (a broken setting) fails every call after it.
  */
 export class SequencerActor extends DurableObject<Env> {
-  private readonly log: EventLog
-  private readonly shards = new Set<string>()
-  private readonly waker: ShardWaker
-  private readonly crawler: CrawlRequester
-  private pruneScheduled = false
-  /** The newest frames, handed to shards with each notification. */
-  private readonly recent = new FrameCache(512, 8 * 1024 * 1024)
+  private readonly opened: Promise<Sequencer>
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    this.log = new EventLog(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn))
-    this.waker = new ShardWaker(
-      (name) => shardStub(env, name),
-      (after, head) => this.recent.range(after, head),
-      (name, e) => log.warn('shard wake failed', { shard: name, error: String(e) }),
-    )
-    const hostname = env.PDS_HOSTNAME ?? ''
-    this.crawler = new CrawlRequester(relaysFromEnv(env.RELAYS, hostname), hostname, fetch, (relay, e) =>
-      log.warn('requestCrawl failed', { relay, error: String(e) }),
-    )
-    ctx.blockConcurrencyWhile(async () => {
-      runMigrations(ctx.storage, SEQUENCER_MIGRATIONS)
-      for (const row of ctx.storage.sql.exec<{ name: string }>('SELECT name FROM shards'))
-        this.shards.add(row.name)
+    this.opened = openActor(ctx, () => this.open(), log)
+  }
+
+  private open(): Sequencer {
+    const { ctx, env } = this
+    runMigrations(ctx.storage, SEQUENCER_MIGRATIONS)
+    const config = parseConfig(env)
+    if (!config.ok) throw new Error(config.message)
+    const { hostname, relays, retention } = config.value
+    return new Sequencer({
+      log: new EventLog(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn)),
+      shards: sqlShardSet(ctx.storage.sql),
+      waker: (recent) =>
+        new ShardWaker(
+          (name) => shardStub(env, name),
+          recent,
+          (name, e) => log.warn('shard wake failed', { shard: name, error: String(e) }),
+        ),
+      crawler: new CrawlRequester(relays, hostname, fetch, (relay, e) =>
+        log.warn('requestCrawl failed', { relay, error: String(e) }),
+      ),
+      retention,
+      schedulePrune: async () => {
+        if ((await ctx.storage.getAlarm()) === null)
+          await ctx.storage.setAlarm(Date.now() + PRUNE_INTERVAL_MS)
+      },
+      waitUntil: (p) => ctx.waitUntil(p),
+      now: () => Date.now(),
+      logger: log,
     })
   }
 
-  /** Sequences a batch from the repo actor's outbox; redelivered events are ignored. */
   async append(events: IncomingEvent[]): Promise<{ lastOutboxId: number; head: number }> {
-    const now = Date.now()
-    const result = this.log.append(events, now)
-    if (result.added.length > 0) {
-      this.recent.add(result.added)
-      this.waker.wake(this.shards, result.head)
-      for (const request of this.crawler.maybeRequest(now)) this.ctx.waitUntil(request)
-      if (!this.pruneScheduled) {
-        if ((await this.ctx.storage.getAlarm()) === null)
-          await this.ctx.storage.setAlarm(now + PRUNE_INTERVAL_MS)
-        this.pruneScheduled = true
-      }
-    }
-    return { lastOutboxId: result.lastOutboxId, head: result.head }
+    return (await this.opened).append(events)
   }
 
   async info(): Promise<LogInfo> {
-    return { head: this.log.head(), oldest: this.log.oldest() }
+    return (await this.opened).info()
   }
 
-  /** A page of frames with seq > `after`, plus where the log stands. */
   async read(after: number, limit: number, maxBytes: number): Promise<ReadResult> {
-    return { frames: this.log.read(after, limit, maxBytes), head: this.log.head(), oldest: this.log.oldest() }
+    return (await this.opened).read(after, limit, maxBytes)
   }
 
-  /** The highest outbox id already sequenced: where the repo actor resumes delivery. */
   async lastOutboxId(): Promise<number> {
-    return this.log.lastOutboxId()
+    return (await this.opened).lastOutboxId()
   }
 
   async registerShard(name: string): Promise<void> {
-    if (this.shards.has(name)) return
-    this.shards.add(name)
-    this.ctx.storage.sql.exec('INSERT OR IGNORE INTO shards (name) VALUES (?)', name)
+    ;(await this.opened).registerShard(name)
   }
 
   async unregisterShard(name: string): Promise<void> {
-    this.shards.delete(name)
-    this.ctx.storage.sql.exec('DELETE FROM shards WHERE name = ?', name)
+    ;(await this.opened).unregisterShard(name)
   }
 
-  /** Drops events past retention; `policy` overrides the configured one (tests, operators). */
-  async prune(policy?: { maxAgeMs: number; minEvents: number }): Promise<number> {
-    const { maxAgeMs, minEvents } = policy ?? retentionFromEnv(this.env)
-    const removed = this.log.prune(Date.now() - maxAgeMs, minEvents)
-    if (removed > 0) log.info('pruned events', { removed })
-    return removed
+  async prune(policy?: RetentionPolicy): Promise<number> {
+    return (await this.opened).prune(policy)
   }
 
   override async alarm(): Promise<void> {
-    await this.prune()
+    ;(await this.opened).prune()
     await this.ctx.storage.setAlarm(Date.now() + PRUNE_INTERVAL_MS)
   }
 }

@@ -1,6 +1,7 @@
 import type { SubscriberActor } from './subscriber-actor'
 
 export { SubscriberActor } from './subscriber-actor'
+export { parseCursor } from './subscription-state'
 
 /** The name of subscriber shard `n` (the sequencer keeps shards by name). */
 export const shardName = (n: number): string => `shard-${n}`

@@ -1,7 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { errorFrame, type StoredFrame } from '../../shared/event-frame'
 import { createLogger } from '../../shared/logger'
-import { XRPCError } from '../../shared/xrpc-error'
 import { sequencerStub } from '../sequencer'
 import { ShardPump } from './shard-pump'
 import { SocketRegistry } from './socket-registry'
@@ -29,19 +28,18 @@ export class SubscriberActor extends DurableObject<Env> {
     )
   }
 
-  /** Accepts a `subscribeRepos` upgrade routed here by the Worker. */
+  /** Accepts a `subscribeRepos` upgrade routed here by the Worker, which checked the cursor. */
   override async fetch(req: Request): Promise<Response> {
     const parsed = parseCursor(new URL(req.url).searchParams.get('cursor'))
-    if (!parsed.ok)
-      return new XRPCError(400, 'InvalidRequest', 'cursor must be a non-negative integer').toResponse()
+    const cursor = parsed.ok ? parsed.cursor : null
     const { head } = await sequencerStub(this.env).info()
     const { 0: client, 1: server } = new WebSocketPair()
     this.ctx.acceptWebSocket(server)
-    if (parsed.cursor !== null && parsed.cursor > head) {
+    if (cursor !== null && cursor > head) {
       server.send(errorFrame('FutureCursor', 'Cursor in the future.'))
       server.close(1008, 'FutureCursor')
     } else {
-      this.sockets.add(server, initialState(parsed.cursor, head))
+      this.sockets.add(server, initialState(cursor, head))
       await this.register()
       this.ctx.waitUntil(this.pump.wake(head).catch((e) => log.error('pump failed', { error: String(e) })))
     }

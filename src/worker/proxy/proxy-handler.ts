@@ -1,3 +1,4 @@
+import type { ProxyConfig, ServiceRef } from '../../shared/config'
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
 import { requireOwner } from '../auth'
 import { isPrivileged } from '../auth/credential'
@@ -8,7 +9,6 @@ import { repoActor } from '../xrpc-context'
 import { DidResolver } from './did-resolver'
 import { checkPublicUrl } from './endpoint-policy'
 import { forwardXrpc } from './forward'
-import { type ProxyConfig, proxyConfigFor, type ServiceRef } from './proxy-config'
 import { proxyTargetFor } from './proxy-target'
 
 let resolver: { config: ProxyConfig; resolver: DidResolver } | null = null
@@ -42,12 +42,12 @@ export async function proxyXrpc(req: Request, env: Env, nsid: string): Promise<R
   if (!['GET', 'HEAD', 'POST'].includes(req.method)) {
     throw invalidRequest('XRPC requests only supports GET and POST')
   }
-  const proxyConfig = proxyConfigFor(env)
+  const config = configFor(env)
+  const proxyConfig = config.proxy
   const target = proxyTargetFor(req.headers.get('atproto-proxy'), nsid, proxyConfig)
   if (!target) throw new XRPCError(501, 'MethodNotImplemented', `Method not implemented: ${nsid}`)
   if (isProtectedMethod(nsid)) throw badMethod()
 
-  const config = configFor(env)
   const repo = repoActor(env)
   const auth = await requireOwner(req, config, { appPasswords: (id) => repo.appPasswordById(id) })
   if (isPrivilegedMethod(nsid) && !isPrivileged(auth)) throw badMethod()

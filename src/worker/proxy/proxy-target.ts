@@ -1,6 +1,6 @@
 import { ensureValidDid } from '@atproto/syntax'
+import type { ProxyConfig, ServiceRef } from '../../shared/config'
 import { invalidRequest } from '../../shared/xrpc-error'
-import type { ProxyConfig, ServiceRef } from './proxy-config'
 
 /**
  * Parses an `atproto-proxy` header, `did#service_id`: exactly one `#` with text on

@@ -1,6 +1,6 @@
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
 import { unwrap } from '../actor-errors'
-import { BlobIngest, blobUploadLimit } from '../blob-ingest'
+import { BlobIngest } from '../blob-ingest'
 import { declaredMimeType } from '../blob-mime'
 import { writeBlobToR2 } from '../blob-r2-write'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'
@@ -22,7 +22,7 @@ function contentLength(req: Request): number | null {
  * PDS already holds is deleted by blob GC; a failed upload also deletes it at once.
  */
 async function uploadBlob(ctx: XrpcContext) {
-  const limit = blobUploadLimit(ctx.env.BLOB_UPLOAD_LIMIT)
+  const limit = ctx.config.blobUploadLimit
   const length = contentLength(ctx.req)
   if (length !== null && length > limit)
     throw new XRPCError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`)

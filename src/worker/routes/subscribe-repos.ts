@@ -1,13 +1,6 @@
-import { shardStub } from '../../actors/subscribers'
+import { parseCursor, shardStub } from '../../actors/subscribers'
 import { XRPCError } from '../../shared/xrpc-error'
-
-const DEFAULT_SHARDS = 8
-
-/** How many subscriber shards share the sockets (`SUBSCRIBER_SHARDS`, default 8). */
-export function shardCount(env: Env): number {
-  const n = Number(env.SUBSCRIBER_SHARDS)
-  return Number.isInteger(n) && n > 0 ? n : DEFAULT_SHARDS
-}
+import { configFor } from '../config-cache'
 
 /**
  * `com.atproto.sync.subscribeRepos`: hands the WebSocket upgrade to a subscriber
@@ -18,6 +11,9 @@ export async function subscribeRepos(req: Request, env: Env): Promise<Response> 
   if (req.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     throw new XRPCError(426, 'InvalidRequest', 'subscribeRepos requires a WebSocket upgrade')
   }
-  const shard = Math.floor(Math.random() * shardCount(env))
+  if (!parseCursor(new URL(req.url).searchParams.get('cursor')).ok) {
+    throw new XRPCError(400, 'InvalidRequest', 'cursor must be a non-negative integer')
+  }
+  const shard = Math.floor(Math.random() * configFor(env).subscriberShards)
   return shardStub(env, shard).fetch(req)
 }

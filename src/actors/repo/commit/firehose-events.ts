@@ -1,18 +1,18 @@
 import { encode } from '@atproto/lex-cbor'
 import type { Cid, LexMap } from '@atproto/lex-data'
-import { type BlockMap, blocksToCarFile } from '@atproto/repo'
+import { BlockMap, blocksToCarFile } from '@atproto/repo'
+import type { EventType } from '../../../shared/event-frame'
 import type { CommitOp, RepoHead } from './commit-builder'
 
 /** Limits relays enforce on `#commit` (spec:sync); writes that would break them are refused. */
 export const MAX_EVENT_BLOCKS_BYTES = 2_000_000
 export const MAX_EVENT_OPS = 200
 
+/** The events the repo produces; `#info` is the subscriber shards' own. */
+export type RepoEventType = Exclude<EventType, '#info'>
+
 /** An outbox entry: the event type and its body without `seq` (the sequencer assigns it). */
-export type OutboxEvent = {
-  type: '#commit' | '#identity' | '#account' | '#sync'
-  rev: string | null
-  body: Uint8Array
-}
+export type OutboxEvent = { type: RepoEventType; rev: string | null; body: Uint8Array }
 
 /** What a `#commit` event is made of. */
 export type CommitEventInput = {
@@ -23,6 +23,11 @@ export type CommitEventInput = {
   /** New blocks plus covering proofs; the CAR slice. */
   blocks: BlockMap
 }
+
+/**
+ * Every firehose event the repo emits is built here: `#commit`, `#identity`, `#account`
+ * and `#sync` (spec:sync). Bodies carry no `seq`: the sequencer assigns it.
+ */
 
 /**
  * The `#commit` body of sync v1.1: `since` and `prevData` chain it to the previous
@@ -65,4 +70,19 @@ export function identityEvent(did: string, handle: string, time: string): Outbox
 export function accountEvent(did: string, active: boolean, time: string, status?: string): OutboxEvent {
   const body = status === undefined ? { did, active, time } : { did, active, status, time }
   return { type: '#account', rev: null, body: encode(body) }
+}
+
+/**
+ * `#sync`: the repo's current commit, alone in a CAR, for a consumer to resynchronise from
+ * (it fetches the rest with getRepo if it needs it).
+ */
+export async function syncEvent(
+  did: string,
+  commitCid: Cid,
+  commitBytes: Uint8Array,
+  rev: string,
+  time: string,
+): Promise<OutboxEvent> {
+  const blocks = await blocksToCarFile(commitCid, new BlockMap().set(commitCid, commitBytes))
+  return { type: '#sync', rev, body: encode({ did, blocks, rev, time }) }
 }

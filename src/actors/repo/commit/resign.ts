@@ -2,9 +2,9 @@ import { TID } from '@atproto/common-web'
 import type { Keypair } from '@atproto/crypto'
 import { encode } from '@atproto/lex-cbor'
 import { cidForCbor } from '@atproto/lex-data'
-import { BlockMap, blocksToCarFile, CidSet, type CommitData, signCommit } from '@atproto/repo'
+import { BlockMap, CidSet, type CommitData, signCommit } from '@atproto/repo'
 import type { RepoHead } from './commit-builder'
-import type { OutboxEvent } from './firehose-events'
+import { type OutboxEvent, syncEvent } from './firehose-events'
 
 export type Resigned = { commit: CommitData; head: RepoHead; event: OutboxEvent }
 
@@ -29,11 +29,5 @@ export async function resignHead(head: RepoHead, keypair: Keypair, time: string)
     relevantBlocks: newBlocks,
     removedCids: new CidSet([head.cid]),
   }
-  // `#sync` carries only the commit block: consumers fetch the rest with getRepo if they need it.
-  const blocks = await blocksToCarFile(cid, newBlocks)
-  return {
-    commit,
-    head: { ...head, cid, rev },
-    event: { type: '#sync', rev, body: encode({ did: head.did, blocks, rev, time }) },
-  }
+  return { commit, head: { ...head, cid, rev }, event: await syncEvent(head.did, cid, bytes, rev, time) }
 }

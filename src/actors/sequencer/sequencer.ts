@@ -1,0 +1,89 @@
+import type { RetentionPolicy } from '../../shared/config'
+import type { StoredFrame } from '../../shared/event-frame'
+import { FrameCache } from '../../shared/frame-cache'
+import type { Logger } from '../../shared/logger'
+import type { CrawlRequester } from './crawl-requester'
+import type { EventLog, IncomingEvent } from './event-log'
+import type { ShardWaker } from './shard-waker'
+
+export type LogInfo = { head: number; oldest: number | null }
+export type ReadResult = LogInfo & { frames: StoredFrame[] }
+
+/** The shards that hold sockets, kept across restarts. */
+export type ShardSet = { names(): Iterable<string>; add(name: string): void; delete(name: string): void }
+
+export type SequencerDeps = {
+  log: EventLog
+  shards: ShardSet
+  /** Builds a waker over the shards given a source of the newest frames. */
+  waker: (recent: (after: number, head: number) => StoredFrame[] | null) => ShardWaker
+  crawler: CrawlRequester
+  retention: RetentionPolicy
+  /** Makes sure a prune is scheduled (the actor's alarm). */
+  schedulePrune: () => Promise<void>
+  /** Keeps background work (crawl requests) alive past the RPC call. */
+  waitUntil: (p: Promise<unknown>) => void
+  now: () => number
+  logger: Logger
+}
+
+/**
+ * Sequencing: assigns `seq` to events from the repo actor's outbox, keeps them as the
+ * replay buffer, wakes the shards that hold sockets when the log grows, asks relays to
+ * crawl while events flow, and prunes past retention.
+ */
+export class Sequencer {
+  /** The newest frames, handed to shards with each wake so most need no read. */
+  private readonly recent = new FrameCache(512, 8 * 1024 * 1024)
+  private readonly waker: ShardWaker
+  private pruneScheduled = false
+
+  constructor(private readonly deps: SequencerDeps) {
+    this.waker = deps.waker((after, head) => this.recent.range(after, head))
+  }
+
+  /** Sequences a batch; redelivered events are ignored. */
+  async append(events: IncomingEvent[]): Promise<{ lastOutboxId: number; head: number }> {
+    const now = this.deps.now()
+    const result = this.deps.log.append(events, now)
+    if (result.added.length > 0) {
+      this.recent.add(result.added)
+      this.waker.wake(this.deps.shards.names(), result.head)
+      for (const request of this.deps.crawler.maybeRequest(now)) this.deps.waitUntil(request)
+      if (!this.pruneScheduled) {
+        await this.deps.schedulePrune()
+        this.pruneScheduled = true
+      }
+    }
+    return { lastOutboxId: result.lastOutboxId, head: result.head }
+  }
+
+  info(): LogInfo {
+    return { head: this.deps.log.head(), oldest: this.deps.log.oldest() }
+  }
+
+  /** A page of frames with seq > `after`, plus where the log stands. */
+  read(after: number, limit: number, maxBytes: number): ReadResult {
+    return { frames: this.deps.log.read(after, limit, maxBytes), ...this.info() }
+  }
+
+  /** The highest outbox id already sequenced: where the repo actor resumes delivery. */
+  lastOutboxId(): number {
+    return this.deps.log.lastOutboxId()
+  }
+
+  registerShard(name: string): void {
+    this.deps.shards.add(name)
+  }
+
+  unregisterShard(name: string): void {
+    this.deps.shards.delete(name)
+  }
+
+  /** Drops events past retention; `policy` overrides the configured one (tests, operators). */
+  prune(policy: RetentionPolicy = this.deps.retention): number {
+    const removed = this.deps.log.prune(this.deps.now() - policy.maxAgeMs, policy.minEvents)
+    if (removed > 0) this.deps.logger.info('pruned events', { removed })
+    return removed
+  }
+}
