@@ -8,7 +8,6 @@ import { AlarmSchedule } from '../src/actors/repo/schedule/alarm-schedule'
 import { RecordIndex } from '../src/actors/repo/storage/record-index'
 import { SqlRepoStorage } from '../src/actors/repo/storage/sql-repo-storage'
 import { createLogger } from '../src/shared/logger'
-import { ok } from '../src/shared/result'
 import { prepareRecord } from '../src/worker/record-prep'
 import { noise, rawCid } from './helpers/blobs'
 import { OWNER } from './helpers/client'
@@ -54,7 +53,7 @@ describe('blob GC against a concurrent write', () => {
         ),
         exclusive: (fn) => writer.exclusive(fn),
         transaction,
-        graceMs: ok(HOUR),
+        graceMs: HOUR,
         log: createLogger('repo'),
       })
 
@@ -120,7 +119,7 @@ describe('blob GC against a concurrent write', () => {
         ),
         exclusive: (fn) => writer.exclusive(fn),
         transaction,
-        graceMs: ok(HOUR),
+        graceMs: HOUR,
         log: createLogger('repo'),
       })
       const cid = await rawCid(noise(32, 2))

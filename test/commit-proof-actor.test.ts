@@ -4,6 +4,7 @@ import type { Cid } from '@atproto/lex-data'
 import { readCar } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
 import type { WriteInput } from '../src/actors/repo/commit/write-ops'
+import { withOpenedRepo } from './helpers/opened-repo'
 import commitProofCases from './vectors/atproto-interop/firehose/commit-proof-fixtures.json'
 
 type ProofCase = (typeof commitProofCases)[number]
@@ -18,7 +19,7 @@ const placeholder = new Uint8Array([0xa0])
 
 /** The data root and CAR blocks of the newest `#commit` in a repo actor's outbox. */
 async function lastCommit(stub: ReturnType<typeof env.REPO.get>) {
-  const rows = await stub.readOutbox(0, 1000)
+  const rows = await withOpenedRepo(stub, (r) => r.outbox.read(0, 1000))
   const row = rows.filter((r) => r.type === '#commit').at(-1)
   if (!row) throw new Error('no commit event')
   const body = decode(new Uint8Array(row.body)) as { commit: Cid; blocks: Uint8Array }

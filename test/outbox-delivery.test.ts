@@ -4,6 +4,7 @@ import { Outbox } from '../src/actors/repo/outbox/outbox'
 import { OutboxDelivery, type SequencerTarget } from '../src/actors/repo/outbox/outbox-delivery'
 import type { IncomingEvent } from '../src/actors/sequencer/event-log'
 import { createLogger } from '../src/shared/logger'
+import { withOpenedRepo } from './helpers/opened-repo'
 
 /** A sequencer stand-in that can fail on demand and dedupes by outbox id like the real one. */
 class FlakySequencer implements SequencerTarget {
@@ -28,7 +29,7 @@ class FlakySequencer implements SequencerTarget {
 /** An outbox on a scratch repo actor's SQLite (this instance never delivers by itself). */
 async function withOutbox<T>(fn: (outbox: Outbox) => Promise<T>): Promise<T> {
   const stub = env.REPO.get(env.REPO.idFromName(`outbox-${crypto.randomUUID()}`))
-  const genesis = (await stub.readOutbox(0, 10)).length
+  const genesis = (await withOpenedRepo(stub, (r) => r.outbox.read(0, 10))).length
   expect(genesis).toBe(3) // identity, account, genesis commit: waiting, undelivered
   return runInDurableObject(stub, (_a, state) => fn(new Outbox(state.storage.sql)))
 }

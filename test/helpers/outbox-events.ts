@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test'
 import { decode } from '@atproto/lex-cbor'
 import type { Cid } from '@atproto/lex-data'
 import type { WireOp } from './op-inversion'
+import { withOpenedRepo } from './opened-repo'
 
 /** An outbox row with its DAG-CBOR body decoded. */
 export type DecodedEvent = { id: number; type: string; rev: string | null; body: Record<string, unknown> }
@@ -30,7 +31,7 @@ export async function readOutboxEvents(afterId = 0): Promise<DecodedEvent[]> {
   const events: DecodedEvent[] = []
   let cursor = afterId
   for (;;) {
-    const rows = await stub.readOutbox(cursor, 1000)
+    const rows = await withOpenedRepo(stub, (r) => r.outbox.read(cursor, 1000))
     for (const row of rows) {
       const body = decode(new Uint8Array(row.body)) as Record<string, unknown>
       events.push({ id: row.id, type: row.type, rev: row.rev, body })

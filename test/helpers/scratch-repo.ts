@@ -1,4 +1,5 @@
 import { env, runInDurableObject } from 'cloudflare:test'
+import { withOpenedRepo } from './opened-repo'
 
 /**
  * Runs `fn` inside a fresh repo actor instance (migrated, with its genesis commit),
@@ -10,7 +11,7 @@ export async function inScratchRepo<T>(
   fn: (sql: SqlStorage, transaction: <R>(f: () => R) => R) => Promise<T>,
 ): Promise<T> {
   const stub = env.REPO.get(env.REPO.idFromName(`${name}-${crypto.randomUUID()}`))
-  await stub.ping()
+  await withOpenedRepo(stub, () => undefined)
   return runInDurableObject(stub, (_actor, state) =>
     fn(state.storage.sql, (f) => state.storage.transactionSync(f)),
   )

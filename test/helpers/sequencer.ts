@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:test'
+import { withOpenedRepo } from './opened-repo'
 
 /** The single sequencer instance. */
 export const sequencer = () => env.SEQUENCER.get(env.SEQUENCER.idFromName('sequencer'))
@@ -16,7 +17,8 @@ export async function untilHead(head: number): Promise<void> {
 export async function settledHead(): Promise<number> {
   const repo = env.REPO.get(env.REPO.idFromName('repo'))
   let last = 0
-  for (let rows = await repo.readOutbox(0, 1000); rows.length > 0; rows = await repo.readOutbox(last, 1000)) {
+  const page = (after: number) => withOpenedRepo(repo, (r) => r.outbox.read(after, 1000))
+  for (let rows = await page(0); rows.length > 0; rows = await page(last)) {
     last = rows.at(-1)?.id ?? last
   }
   for (let i = 0; i < 400; i++) {

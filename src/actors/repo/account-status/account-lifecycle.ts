@@ -36,6 +36,10 @@ export class AccountLifecycle {
     return this.writer.appendEvents(announce, record)
   }
 
+  async setActive(active: boolean): Promise<void> {
+    return active ? this.activate() : this.deactivate()
+  }
+
   async deactivate(): Promise<void> {
     if (!this.state.status().active) return
     await this.writer.appendEvents(

@@ -1,23 +1,10 @@
 import type { Logger } from '../../../shared/logger'
-import { err, ok, type Result } from '../../../shared/result'
 import type { AlarmSchedule } from '../schedule/alarm-schedule'
 import type { BlobStore } from './blob-store'
-
-/** Default time an uploaded blob may stay unreferenced before GC removes it. */
-export const DEFAULT_BLOB_GRACE_HOURS = 6
 
 /** Rows condemned per transaction, and R2 keys per delete call (R2 allows 1,000). */
 const CONDEMN_BATCH = 500
 const DELETE_BATCH = 1000
-
-/** Parses `BLOB_GRACE_HOURS` (a positive number of hours, fractions allowed) into milliseconds. */
-export function blobGraceMs(raw: string | undefined): Result<number, 'InvalidConfig'> {
-  if (raw === undefined || raw.trim() === '') return ok(DEFAULT_BLOB_GRACE_HOURS * 3_600_000)
-  const hours = Number(raw)
-  if (!Number.isFinite(hours) || hours <= 0)
-    return err('InvalidConfig', `BLOB_GRACE_HOURS must be a positive number of hours, got ${raw}`)
-  return ok(Math.round(hours * 3_600_000))
-}
 
 export type BlobGcDeps = {
   store: BlobStore
@@ -27,8 +14,8 @@ export type BlobGcDeps = {
   /** Runs `fn` in the repo writer's queue, so no write is between its blob check and its commit. */
   exclusive: <T>(fn: () => Promise<T>) => Promise<T>
   transaction: <T>(fn: () => T) => T
-  /** The parsed grace period, or the config problem that disables GC. */
-  graceMs: Result<number, 'InvalidConfig'>
+  /** How long an unreferenced upload is kept (`BLOB_GRACE_HOURS`), in ms. */
+  graceMs: number
   log: Logger
 }
 
@@ -83,18 +70,14 @@ export class BlobGc {
    */
   async reserveUpload(r2Key: string, now: number): Promise<void> {
     const { graceMs } = this.deps
-    const due = now + (graceMs.ok ? graceMs.value : DEFAULT_BLOB_GRACE_HOURS * 3_600_000)
+    const due = now + graceMs
     this.deps.store.reserveUpload(r2Key, due)
     await this.deps.schedule.atMost('blob-gc', due)
   }
 
   private async sweepNow(now: number): Promise<SweepResult> {
     const { store, graceMs, log } = this.deps
-    if (!graceMs.ok) {
-      log.error('blob GC disabled by a configuration problem', { message: graceMs.message })
-      return { deletedBlobs: [], deletedObjects: 0 }
-    }
-    const expiredBefore = new Date(now - graceMs.value)
+    const expiredBefore = new Date(now - graceMs)
     const deletedBlobs = await this.deps.exclusive(async () =>
       this.deps.transaction(() => store.condemn(expiredBefore, now, CONDEMN_BATCH)),
     )
@@ -105,7 +88,7 @@ export class BlobGc {
     }
     if (deletedBlobs.length > 0) log.info('blob GC', { blobs: deletedBlobs.length, objects: keys.length })
     const more = deletedBlobs.length === CONDEMN_BATCH || keys.length === DELETE_BATCH
-    await this.deps.schedule.set('blob-gc', more ? now : store.nextDeadline(graceMs.value, now))
+    await this.deps.schedule.set('blob-gc', more ? now : store.nextDeadline(graceMs, now))
     return { deletedBlobs, deletedObjects: keys.length }
   }
 }

@@ -1,0 +1,119 @@
+import { Secp256k1Keypair } from '@atproto/crypto'
+import type { Config } from '../../shared/config'
+import { createLogger } from '../../shared/logger'
+import { runMigrations } from '../../shared/sql-migrations'
+import { sequencerStub } from '../sequencer'
+import { AccountLifecycle } from './account-status/account-lifecycle'
+import { AccountState } from './account-status/account-state'
+import { BlobGc } from './blobs/blob-gc'
+import { BlobStore } from './blobs/blob-store'
+import { BlobUploads } from './blobs/blob-uploads'
+import { RepoWriter } from './commit/repo-writer'
+import { WriteGate } from './commit/write-gate'
+import { REPO_MIGRATIONS } from './migrations'
+import { Outbox } from './outbox/outbox'
+import { OutboxDelivery } from './outbox/outbox-delivery'
+import { PreferencesStore } from './preferences/preferences-store'
+import { RepoReader } from './read/repo-reader'
+import { AlarmSchedule } from './schedule/alarm-schedule'
+import { RecordIndex } from './storage/record-index'
+import { SqlRepoStorage } from './storage/sql-repo-storage'
+
+/** Everything the repo actor forwards to, built once at start. */
+export type OpenedRepo = {
+  writer: RepoWriter
+  writes: WriteGate
+  reader: RepoReader
+  outbox: Outbox
+  lifecycle: AccountLifecycle
+  blobs: BlobStore
+  uploads: BlobUploads
+  blobGc: BlobGc
+  prefs: PreferencesStore
+  alarms: AlarmSchedule
+  /** Starts handing the outbox to the sequencer, without waiting for it. */
+  deliver: () => void
+}
+
+export type OpenRepoOptions = {
+  ctx: DurableObjectState
+  env: Env
+  config: Config
+  /**
+   * Whether this instance's events go on the firehose. Only the canonical instance
+   * delivers: another (a test's scratch repo) must never reach this PDS's sequencer.
+   */
+  delivers: boolean
+}
+
+/** Runs the migrations, loads (or creates) the repo and announces an identity change. */
+export async function openRepo({ ctx, env, config, delivers }: OpenRepoOptions): Promise<OpenedRepo> {
+  const log = createLogger('repo')
+  const { sql } = ctx.storage
+  const transaction = <T>(fn: () => T): T => ctx.storage.transactionSync(fn)
+  runMigrations(ctx.storage, REPO_MIGRATIONS)
+
+  const blocks = new SqlRepoStorage(sql)
+  const index = new RecordIndex(sql)
+  const outbox = new Outbox(sql)
+  const blobs = new BlobStore(sql)
+  // One DO alarm, shared by outbox delivery retries and blob GC.
+  const alarms = new AlarmSchedule(sql, ctx.storage, log)
+  const keypair = await Secp256k1Keypair.import(config.signingKeyHex)
+  const writer = await RepoWriter.open({
+    transaction,
+    blocks,
+    index,
+    outbox,
+    keypair,
+    did: config.did,
+    handle: config.handle,
+    now: () => new Date().toISOString(),
+    blobRefs: blobs,
+  })
+  const delivery = new OutboxDelivery(
+    outbox,
+    sequencerStub(env),
+    (delayMs) => alarms.atMost('delivery', Date.now() + delayMs),
+    log,
+  )
+  const deliver = delivers ? () => ctx.waitUntil(delivery.wake()) : () => {}
+  const blobGc = new BlobGc({
+    store: blobs,
+    bucket: env.BLOBS,
+    schedule: alarms,
+    exclusive: (fn) => writer.exclusive(fn),
+    transaction,
+    graceMs: config.blobGraceMs,
+    log,
+  })
+  const lifecycle = new AccountLifecycle(new AccountState(sql), writer, {
+    did: config.did,
+    handle: config.handle,
+    hostname: config.hostname,
+    signingDidKey: keypair.did(),
+  })
+  await lifecycle.announceIdentityChange()
+  // Events left undelivered by an eviction or crash go out first.
+  deliver()
+
+  return {
+    writer,
+    writes: new WriteGate({
+      writer,
+      isActive: () => lifecycle.status().active,
+      afterCommit: deliver,
+      takeOrphaned: () => blobs.takeOrphaned(),
+      collectSoon: () => blobGc.soon(),
+    }),
+    reader: new RepoReader(blocks, index),
+    outbox,
+    lifecycle,
+    blobs,
+    uploads: new BlobUploads({ store: blobs, gc: blobGc, transaction, now: () => Date.now() }),
+    blobGc,
+    prefs: new PreferencesStore(sql, transaction),
+    alarms,
+    deliver,
+  }
+}
