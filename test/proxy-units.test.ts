@@ -147,7 +147,13 @@ describe('DidResolver', () => {
         urls.push(String(input))
         return Response.json({
           id: 'did:web:appview.example',
-          service: [{ id: 'did:web:appview.example#bsky_appview', serviceEndpoint: 'https://x.example' }],
+          service: [
+            {
+              id: 'did:web:appview.example#bsky_appview',
+              type: 'BskyAppView',
+              serviceEndpoint: 'https://x.example',
+            },
+          ],
         })
       },
       plcUrl: 'https://plc.example',
@@ -157,6 +163,57 @@ describe('DidResolver', () => {
       'https://x.example',
     )
     expect(urls).toEqual(['https://appview.example/.well-known/did.json'])
+  })
+
+  const resolverWith = (fetch: typeof globalThis.fetch) =>
+    new DidResolver({ fetch, plcUrl: 'https://plc.example', allowInsecure: false })
+
+  it('stops reading a document past 64 KB and refuses it: 400', async () => {
+    let pulled = 0
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 4096
+        controller.enqueue(new Uint8Array(4096).fill(0x20))
+      },
+    })
+    const resolver = resolverWith(
+      async () => new Response(endless, { headers: { 'content-type': 'application/json' } }),
+    )
+    const e = await xrpcErrorOf(resolver.resolve('did:web:appview.example'))
+    expect([e.status, e.error]).toEqual([400, 'InvalidRequest'])
+    expect(pulled).toBeLessThanOrEqual(64 * 1024 + 2 * 4096)
+  })
+
+  it.each([
+    ['a service endpoint that is not a URL', { serviceEndpoint: 'not a url' }],
+    ['a service without a type', { type: undefined }],
+    ['a duplicate service id', null],
+  ])('refuses a document with %s: 400', async (_name, change) => {
+    const service = { ...doc('did:web:appview.example').service[0], ...change }
+    const body = { id: 'did:web:appview.example', service: change ? [service] : [service, service] }
+    const e = await xrpcErrorOf(
+      resolverWith(async () => Response.json(body)).resolve('did:web:appview.example'),
+    )
+    expect([e.status, e.error]).toEqual([400, 'InvalidRequest'])
+  })
+
+  it('answers 502 UpstreamFailure when the DID host cannot be reached', async () => {
+    const resolver = resolverWith(async () => {
+      throw new TypeError('connection refused')
+    })
+    const e = await xrpcErrorOf(resolver.resolve('did:plc:aaaaaaaaaaaaaaaaaaaaaaaa'))
+    expect([e.status, e.error]).toEqual([502, 'UpstreamFailure'])
+  })
+
+  it('refuses a redirect and a did:web with a path: 400', async () => {
+    const redirecting = resolverWith(
+      async () => new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/' } }),
+    )
+    expect((await xrpcErrorOf(redirecting.resolve('did:web:appview.example'))).status).toBe(400)
+    const never = resolverWith(async () => {
+      throw new Error('must not fetch')
+    })
+    expect((await xrpcErrorOf(never.resolve('did:web:appview.example:user:alice'))).status).toBe(400)
   })
 
   it('uses http for a localhost did:web only when insecure targets are allowed', async () => {
