@@ -106,7 +106,7 @@ export async function openRepo({ ctx, env, config, delivers }: OpenRepoOptions):
       takeOrphaned: () => blobs.takeOrphaned(),
       collectSoon: () => blobGc.soon(),
     }),
-    reader: new RepoReader(blocks, index),
+    reader: new RepoReader(blocks, index, () => writer.head),
     outbox,
     lifecycle,
     blobs,

@@ -15,7 +15,7 @@ import type { BlobMeta, FinishedUpload } from './blobs/blob-store'
 import type { ApplyWritesInput, ApplyWritesOutput } from './commit/write-ops'
 import { type OpenedRepo, openRepo } from './open-repo'
 import type { Preference } from './preferences/preferences-store'
-import type { RecordView } from './read/repo-reader'
+import type { ListRecordsOptions, RecordView } from './read/repo-reader'
 import type { RepoCode } from './repo-codes'
 import { type GrantedRefresh, SessionStore } from './session-store'
 
@@ -83,28 +83,23 @@ export class RepoActor extends DurableObject<Env> {
   }
 
   async describe(): Promise<{ did: string; collections: string[] }> {
-    const { writer, reader } = await this.opened
-    return { did: writer.head.did, collections: reader.collections() }
+    return (await this.opened).reader.describe()
   }
 
   async getRecord(collection: string, rkey: string, cid?: string): Promise<Result<RecordView, RepoCode>> {
-    const { writer, reader } = await this.opened
-    return reader.getRecord(writer.head, collection, rkey, cid)
+    return (await this.opened).reader.getRecord(collection, rkey, cid)
   }
 
-  async listRecords(opts: { collection: string; limit: number; cursor: string | null; reverse: boolean }) {
-    const { writer, reader } = await this.opened
-    return reader.listRecords(writer.head, opts)
+  async listRecords(opts: ListRecordsOptions) {
+    return (await this.opened).reader.listRecords(opts)
   }
 
   async exportCar(since: string | null): Promise<ReadableStream<Uint8Array>> {
-    const { writer, reader } = await this.opened
-    return reader.exportCar(writer.head, since)
+    return (await this.opened).reader.exportCar(since)
   }
 
   async recordProof(collection: string, rkey: string): Promise<Uint8Array> {
-    const { writer, reader } = await this.opened
-    return reader.recordProof(writer.head, collection, rkey)
+    return (await this.opened).reader.recordProof(collection, rkey)
   }
 
   async getBlocks(cids: string[]): Promise<Result<Uint8Array, RepoCode>> {

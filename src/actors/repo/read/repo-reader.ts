@@ -10,25 +10,29 @@ import type { SqlRepoStorage } from '../storage/sql-repo-storage'
 // `value` is IPLD JSON; typed loosely because the recursive JsonValue is too deep for RPC stub types.
 export type RecordView = { uri: string; cid: string; value: Record<string, unknown> }
 
+export type ListRecordsOptions = {
+  collection: string
+  limit: number
+  cursor: string | null
+  reverse: boolean
+}
+
 const EXPORT_PAGE = 500
 
-/** Read-side queries over the record index and the block store. */
+/** Read-side queries over the record index and the block store, as of the writer's head. */
 export class RepoReader {
   constructor(
     private readonly blocks: SqlRepoStorage,
     private readonly index: RecordIndex,
+    private readonly currentHead: () => RepoHead,
   ) {}
 
-  collections(): string[] {
-    return this.index.collections()
+  describe(): { did: string; collections: string[] } {
+    return { did: this.currentHead().did, collections: this.index.collections() }
   }
 
-  async getRecord(
-    head: RepoHead,
-    collection: string,
-    rkey: string,
-    cid?: string,
-  ): Promise<Result<RecordView, RepoCode>> {
+  async getRecord(collection: string, rkey: string, cid?: string): Promise<Result<RecordView, RepoCode>> {
+    const head = this.currentHead()
     const row = this.index.get(collection, rkey)
     const uri = `at://${head.did}/${collection}/${rkey}`
     if (!row || (cid !== undefined && row.cid !== cid))
@@ -36,10 +40,8 @@ export class RepoReader {
     return ok({ uri, cid: row.cid, value: await this.readJson(row.cid) })
   }
 
-  async listRecords(
-    head: RepoHead,
-    opts: { collection: string; limit: number; cursor: string | null; reverse: boolean },
-  ): Promise<{ records: RecordView[]; cursor?: string }> {
+  async listRecords(opts: ListRecordsOptions): Promise<{ records: RecordView[]; cursor?: string }> {
+    const head = this.currentHead()
     const rows = this.index.list(opts.collection, opts.limit, opts.cursor, opts.reverse)
     const records: RecordView[] = []
     for (const row of rows) {
@@ -54,7 +56,8 @@ export class RepoReader {
   }
 
   /** A CAR proving the record's presence or absence under the current commit. */
-  async recordProof(head: RepoHead, collection: string, rkey: string): Promise<Uint8Array> {
+  async recordProof(collection: string, rkey: string): Promise<Uint8Array> {
+    const head = this.currentHead()
     const chunks: Uint8Array[] = []
     for await (const chunk of getRecords(this.blocks, head.cid, [{ collection, rkey }])) chunks.push(chunk)
     return concatBytes(chunks)
@@ -75,7 +78,8 @@ export class RepoReader {
   }
 
   /** The repo as a CAR stream rooted at `head`; with `since`, only blocks written after that rev. */
-  exportCar(head: RepoHead, since: string | null): ReadableStream<Uint8Array> {
+  exportCar(since: string | null): ReadableStream<Uint8Array> {
+    const head = this.currentHead()
     const blocks = this.blocks
     async function* pages() {
       let afterCid = ''
