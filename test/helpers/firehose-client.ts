@@ -1,9 +1,22 @@
 import { SELF } from 'cloudflare:test'
 import type { LexMap } from '@atproto/lex-data'
-import { decodeFrame } from '../../src/shared/event-frame'
+import { parseFrame } from '../e2e/relay/frame'
 import { BASE_URL } from './client'
 
 export type Frame = { header: LexMap; body: LexMap; bytes: Uint8Array }
+
+/**
+ * Decodes a frame with the strict relay's parser (test/e2e/relay/frame.ts), not the PDS's
+ * own codec, so a frame the relay would drop fails the workerd suites too.
+ */
+function decodeFrame(bytes: Uint8Array): Frame {
+  const f = parseFrame(bytes)
+  if (f.kind === 'error') {
+    const body: LexMap = f.message === undefined ? { error: f.error } : { error: f.error, message: f.message }
+    return { header: { op: -1 }, body, bytes }
+  }
+  return { header: { op: 1, t: f.type }, body: f.body, bytes }
+}
 
 /** A `subscribeRepos` socket opened through the Worker, collecting decoded frames. */
 export type Subscription = {
@@ -35,7 +48,7 @@ export async function subscribe(cursor?: number, opts: { accept?: boolean } = {}
   ws.addEventListener('message', (e) => {
     if (typeof e.data === 'string') throw new Error('text frame on the firehose')
     const bytes = new Uint8Array(e.data as ArrayBuffer)
-    frames.push({ ...decodeFrame(bytes), bytes })
+    frames.push(decodeFrame(bytes))
     for (const w of waiters.splice(0)) w()
   })
   ws.binaryType = 'arraybuffer'
