@@ -5,6 +5,7 @@ declare namespace Cloudflare {
     REPO: DurableObjectNamespace<import('./actors/repo').RepoActor>
     SEQUENCER: DurableObjectNamespace<import('./actors/sequencer').SequencerActor>
     SUBSCRIBERS: DurableObjectNamespace<import('./actors/subscribers').SubscriberActor>
+    ACCOUNT: DurableObjectNamespace<import('./actors/account').AccountActor>
     BLOBS: R2Bucket
     /** Largest blob `uploadBlob` accepts, in bytes (default 104857600, 100 MB). */
     BLOB_UPLOAD_LIMIT?: string

@@ -4,29 +4,22 @@ import { parseConfig } from '../../shared/config'
 import { createLogger } from '../../shared/logger'
 import { err, ok, type Result } from '../../shared/result'
 import { runMigrations } from '../../shared/sql-migrations'
-import type { AccountCode } from '../account/account-codes'
+import type { LegacyAppPasswordRow, LegacyCredentials, LegacyRefreshTokenRow } from '../account'
 import { sequencerStub } from '../sequencer'
 import { AccountLifecycle } from './account-status/account-lifecycle'
 import { AccountState, type AccountStatus } from './account-status/account-state'
-import {
-  type AppPasswordInfo,
-  type AppPasswordListing,
-  AppPasswordStore,
-  type StoredPasswordHash,
-} from './app-password-store'
 import { BlobGc, blobGraceMs, type SweepResult } from './blobs/blob-gc'
 import { type BlobMeta, BlobStore, type FinishedUpload } from './blobs/blob-store'
 import { RepoWriter } from './commit/repo-writer'
 import type { ApplyWritesInput, ApplyWritesOutput } from './commit/write-ops'
 import { REPO_ACTOR_NAME } from './index'
-import { REPO_MIGRATIONS } from './migrations'
+import { DROP_LEGACY_CREDENTIALS, REPO_MIGRATIONS } from './migrations'
 import { Outbox, type OutboxRow } from './outbox/outbox'
 import { OutboxDelivery } from './outbox/outbox-delivery'
 import { type Preference, PreferencesStore } from './preferences/preferences-store'
 import { type RecordView, RepoReader } from './read/repo-reader'
 import type { RepoCode } from './repo-codes'
 import { AlarmSchedule } from './schedule/alarm-schedule'
-import { type GrantedRefresh, SessionStore } from './session-store'
 import { RecordIndex } from './storage/record-index'
 import { SqlRepoStorage } from './storage/sql-repo-storage'
 
@@ -43,8 +36,6 @@ export class RepoActor extends DurableObject<Env> {
   private outbox: Outbox
   private delivery: OutboxDelivery
   private startupError: string | null = null
-  private sessions: SessionStore
-  private appPasswords: AppPasswordStore
   private prefs: PreferencesStore
   private alarms: AlarmSchedule
   private blobs: BlobStore
@@ -57,8 +48,6 @@ export class RepoActor extends DurableObject<Env> {
     this.outbox = new Outbox(ctx.storage.sql)
     this.reader = new RepoReader(blocks, index)
     const transaction = <T>(fn: () => T): T => ctx.storage.transactionSync(fn)
-    this.sessions = new SessionStore(ctx.storage.sql, transaction)
-    this.appPasswords = new AppPasswordStore(ctx.storage.sql, transaction)
     this.prefs = new PreferencesStore(ctx.storage.sql, transaction)
     // One DO alarm, shared by outbox delivery retries and blob GC.
     this.alarms = new AlarmSchedule(ctx.storage.sql, ctx.storage, createLogger('repo'))
@@ -235,45 +224,30 @@ export class RepoActor extends DurableObject<Env> {
     return ok(true)
   }
 
-  // Sessions, app passwords and preferences: storage only; the Worker checks
-  // credentials and mints tokens.
+  // Credentials moved to the account actor, which takes these rows over once at its
+  // first start and then has the old tables dropped (account/legacy-takeover.ts).
 
-  /** Stores a refresh token for a new session (main password when `appPasswordId` is null). */
-  async createRefreshToken(appPasswordId: string | null): Promise<{ id: string; expiresAt: number }> {
-    return this.sessions.grant(appPasswordId, Date.now())
+  /** The rows of the old credential tables (migration 3); empty once they are dropped. */
+  async legacyCredentials(): Promise<LegacyCredentials> {
+    const sql = this.ctx.storage.sql
+    const tables = sql
+      .exec(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('app_passwords', 'refresh_tokens')",
+      )
+      .toArray()
+    if (tables.length < 2) return { appPasswords: [], refreshTokens: [] }
+    return {
+      appPasswords: sql.exec<LegacyAppPasswordRow>('SELECT * FROM app_passwords').toArray(),
+      refreshTokens: sql.exec<LegacyRefreshTokenRow>('SELECT * FROM refresh_tokens').toArray(),
+    }
   }
 
-  async rotateRefreshToken(id: string): Promise<Result<GrantedRefresh, AccountCode>> {
-    return this.sessions.rotate(id, Date.now())
+  /** Drops the old credential tables, once the account actor holds their rows. Idempotent. */
+  async dropLegacyCredentials(): Promise<void> {
+    this.ctx.storage.transactionSync(() => this.ctx.storage.sql.exec(DROP_LEGACY_CREDENTIALS))
   }
 
-  async revokeRefreshToken(id: string): Promise<boolean> {
-    return this.sessions.revoke(id)
-  }
-
-  async createAppPassword(input: {
-    name: string
-    privileged: boolean
-    hash: StoredPasswordHash
-  }): Promise<Result<AppPasswordListing, AccountCode>> {
-    return this.appPasswords.create({ ...input, createdAt: new Date().toISOString() })
-  }
-
-  async listAppPasswords(): Promise<AppPasswordListing[]> {
-    return this.appPasswords.list()
-  }
-
-  async appPasswordSecrets(): Promise<(AppPasswordInfo & StoredPasswordHash)[]> {
-    return this.appPasswords.secrets()
-  }
-
-  async appPasswordById(id: string): Promise<AppPasswordInfo | null> {
-    return this.appPasswords.byId(id)
-  }
-
-  async revokeAppPassword(name: string): Promise<boolean> {
-    return this.appPasswords.revoke(name)
-  }
+  // Preferences: storage only.
 
   async getPreferences(fullAccess: boolean): Promise<Preference[]> {
     return this.prefs.get('app.bsky', fullAccess, Date.now())

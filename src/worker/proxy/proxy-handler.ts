@@ -1,10 +1,10 @@
+import { accountStub } from '../../actors/account'
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
 import { requireOwner } from '../auth'
 import { isPrivileged } from '../auth/credential'
 import { isPrivilegedMethod, isProtectedMethod } from '../auth/method-policy'
 import { createServiceJwt } from '../auth/service-jwt'
 import { configFor } from '../config-cache'
-import { repoActor } from '../xrpc-context'
 import { DidResolver } from './did-resolver'
 import { checkPublicUrl } from './endpoint-policy'
 import { forwardXrpc } from './forward'
@@ -48,8 +48,8 @@ export async function proxyXrpc(req: Request, env: Env, nsid: string): Promise<R
   if (isProtectedMethod(nsid)) throw badMethod()
 
   const config = configFor(env)
-  const repo = repoActor(env)
-  const auth = await requireOwner(req, config, { appPasswords: (id) => repo.appPasswordById(id) })
+  const account = accountStub(env)
+  const auth = await requireOwner(req, config, { appPasswords: (id) => account.appPasswordById(id) })
   if (isPrivilegedMethod(nsid) && !isPrivileged(auth)) throw badMethod()
 
   const endpoint = await endpointOf(target, proxyConfig)
