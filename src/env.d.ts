@@ -7,6 +7,7 @@ declare namespace Cloudflare {
     REPO: DurableObjectNamespace<import('./actors/repo').RepoActor>
     SEQUENCER: DurableObjectNamespace<import('./actors/sequencer').SequencerActor>
     SUBSCRIBERS: DurableObjectNamespace<import('./actors/subscribers').SubscriberActor>
+    ACCOUNT: DurableObjectNamespace<import('./actors/account').AccountActor>
     BLOBS: R2Bucket
   }
 }

@@ -1,5 +1,6 @@
 import { app } from './app'
 
+export { AccountActor } from '../actors/account'
 export { RepoActor } from '../actors/repo'
 export { SequencerActor } from '../actors/sequencer'
 export { SubscriberActor } from '../actors/subscribers'

@@ -1,11 +1,12 @@
+import type { AccountActor } from '../actors/account'
 import type { RepoActor } from '../actors/repo'
 import type { Config } from '../shared/config'
 import type { OwnerCredential } from './auth/credential'
 import type { Params } from './params'
 
 /**
- * What an XRPC handler gets: the request, validated config, parsed params, the repo actor,
- * and the caller's credential for methods with `auth` (null for public methods).
+ * What an XRPC handler gets: the request, validated config, parsed params, the repo and
+ * account actors, and the caller's credential for methods with `auth` (null for public methods).
  */
 export type XrpcContext = {
   req: Request
@@ -14,6 +15,7 @@ export type XrpcContext = {
   params: Params
   nsid: string
   repo: DurableObjectStub<RepoActor>
+  account: DurableObjectStub<AccountActor>
   auth: OwnerCredential | null
 }
 

@@ -1,4 +1,5 @@
 import { isValidNsid } from '@atproto/syntax'
+import { accountStub } from '../actors/account'
 import { invalidRequest, XRPCError } from '../shared/xrpc-error'
 import { requireOwner } from './auth'
 import { configFor } from './config-cache'
@@ -26,14 +27,15 @@ export function createXrpcRouter(methods: XrpcMethods, fallback?: XrpcFallback) 
 
     const config = configFor(env)
     const repo = repoActor(env)
+    const account = accountStub(env)
     const auth = method.auth
       ? await requireOwner(req, config, {
-          appPasswords: (id) => repo.appPasswordById(id),
+          appPasswords: (id) => account.appPasswordById(id),
           serviceLxm: method.auth === 'owner-or-service' ? nsid : undefined,
         })
       : null
     const params = new Params(new URL(req.url).searchParams)
-    const out = await method.handler({ req, env, config, params, nsid, repo, auth })
+    const out = await method.handler({ req, env, config, params, nsid, repo, account, auth })
     if (out instanceof Response) return out
     return out === undefined ? new Response(null, { status: 200 }) : Response.json(out)
   }

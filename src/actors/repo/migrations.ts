@@ -111,3 +111,15 @@ export const REPO_MIGRATIONS: readonly Migration[] = [
     `,
   },
 ]
+
+/**
+ * Drops the credential tables of migration 3 once the account actor has taken their rows
+ * over (its `legacyCredentials` / `dropLegacyCredentials` calls). Not a numbered migration:
+ * it must never run before that takeover, which the account actor decides.
+ */
+export const DROP_LEGACY_CREDENTIALS = `
+  DROP INDEX IF EXISTS refresh_tokens_app_password;
+  DROP INDEX IF EXISTS refresh_tokens_next;
+  DROP TABLE IF EXISTS refresh_tokens;
+  DROP TABLE IF EXISTS app_passwords;
+`

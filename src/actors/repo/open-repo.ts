@@ -1,15 +1,17 @@
 import { Secp256k1Keypair } from '@atproto/crypto'
-import type { Config } from '../../shared/config'
+import { parseConfig } from '../../shared/config'
 import { createLogger } from '../../shared/logger'
 import { runMigrations } from '../../shared/sql-migrations'
+import type { LegacyCredentials } from '../account'
 import { sequencerStub } from '../sequencer'
 import { AccountLifecycle } from './account-status/account-lifecycle'
-import { AccountState } from './account-status/account-state'
+import { AccountState, type AccountStatus } from './account-status/account-state'
 import { BlobGc } from './blobs/blob-gc'
 import { BlobStore } from './blobs/blob-store'
 import { BlobUploads } from './blobs/blob-uploads'
 import { RepoWriter } from './commit/repo-writer'
 import { WriteGate } from './commit/write-gate'
+import { dropLegacyCredentials, legacyCredentials } from './legacy-credentials'
 import { REPO_MIGRATIONS } from './migrations'
 import { Outbox } from './outbox/outbox'
 import { OutboxDelivery } from './outbox/outbox-delivery'
@@ -30,15 +32,22 @@ export type OpenedRepo = {
   uploads: BlobUploads
   blobGc: BlobGc
   prefs: PreferencesStore
-  alarms: AlarmSchedule
   /** Starts handing the outbox to the sequencer, without waiting for it. */
   deliver: () => void
+  status: () => RepoStatus
+  /** Deactivates or reactivates hosting, announcing it on the firehose. */
+  setActive: (active: boolean) => Promise<void>
+  /** Runs what is due on the shared alarm: outbox delivery retries and blob GC. */
+  runAlarm: () => Promise<void>
+  /** The old credential tables, for the account actor's one-time takeover. */
+  legacy: { read: () => LegacyCredentials; drop: () => void }
 }
+
+export type RepoStatus = { did: string; head: string; rev: string } & AccountStatus
 
 export type OpenRepoOptions = {
   ctx: DurableObjectState
   env: Env
-  config: Config
   /**
    * Whether this instance's events go on the firehose. Only the canonical instance
    * delivers: another (a test's scratch repo) must never reach this PDS's sequencer.
@@ -47,8 +56,11 @@ export type OpenRepoOptions = {
 }
 
 /** Runs the migrations, loads (or creates) the repo and announces an identity change. */
-export async function openRepo({ ctx, env, config, delivers }: OpenRepoOptions): Promise<OpenedRepo> {
+export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise<OpenedRepo> {
   const log = createLogger('repo')
+  const parsed = parseConfig(env)
+  if (!parsed.ok) throw new Error(parsed.message)
+  const config = parsed.value
   const { sql } = ctx.storage
   const transaction = <T>(fn: () => T): T => ctx.storage.transactionSync(fn)
   runMigrations(ctx.storage, REPO_MIGRATIONS)
@@ -113,7 +125,20 @@ export async function openRepo({ ctx, env, config, delivers }: OpenRepoOptions):
     uploads: new BlobUploads({ store: blobs, gc: blobGc, transaction, now: () => Date.now() }),
     blobGc,
     prefs: new PreferencesStore(sql, transaction),
-    alarms,
     deliver,
+    status: () => {
+      const { did, cid, rev } = writer.head
+      return { did, head: cid.toString(), rev, ...lifecycle.status() }
+    },
+    setActive: async (active) => {
+      await lifecycle.setActive(active)
+      deliver()
+    },
+    runAlarm: () =>
+      alarms.runDue(
+        { delivery: async () => deliver(), 'blob-gc': async () => void (await blobGc.sweep(Date.now())) },
+        Date.now(),
+      ),
+    legacy: { read: () => legacyCredentials(sql), drop: () => dropLegacyCredentials(ctx.storage) },
   }
 }

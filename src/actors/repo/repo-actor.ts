@@ -1,25 +1,16 @@
 import { DurableObject } from 'cloudflare:workers'
-import { parseConfig } from '../../shared/config'
 import { createLogger } from '../../shared/logger'
 import { openActor } from '../../shared/open-actor'
 import type { Result } from '../../shared/result'
-import type { AccountCode } from '../account/account-codes'
-import type { AccountStatus } from './account-status/account-state'
-import {
-  type AppPasswordInfo,
-  type AppPasswordListing,
-  AppPasswordStore,
-  type StoredPasswordHash,
-} from './app-password-store'
+import type { LegacyCredentials } from '../account'
 import type { BlobMeta, FinishedUpload } from './blobs/blob-store'
 import type { ApplyWritesInput, ApplyWritesOutput } from './commit/write-ops'
-import { type OpenedRepo, openRepo } from './open-repo'
+import { type OpenedRepo, openRepo, type RepoStatus } from './open-repo'
 import type { Preference } from './preferences/preferences-store'
 import type { ListRecordsOptions, RecordView } from './read/repo-reader'
 import type { RepoCode } from './repo-codes'
-import { type GrantedRefresh, SessionStore } from './session-store'
 
-export type RepoStatus = { did: string; head: string; rev: string } & AccountStatus
+export type { RepoStatus } from './open-repo'
 
 /** The name of the one repo actor instance. Only it hands events to the sequencer. */
 export const REPO_ACTOR_NAME = 'repo'
@@ -32,54 +23,26 @@ const log = createLogger('repo')
  */
 export class RepoActor extends DurableObject<Env> {
   private readonly opened: Promise<OpenedRepo>
-  private readonly sessions: SessionStore
-  private readonly appPasswords: AppPasswordStore
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    const transaction = <T>(fn: () => T): T => ctx.storage.transactionSync(fn)
-    this.sessions = new SessionStore(ctx.storage.sql, transaction)
-    this.appPasswords = new AppPasswordStore(ctx.storage.sql, transaction)
-    this.opened = openActor(
-      ctx,
-      () => {
-        const config = parseConfig(env)
-        if (!config.ok) throw new Error(config.message)
-        return openRepo({ ctx, env, config: config.value, delivers: ctx.id.name === REPO_ACTOR_NAME })
-      },
-      log,
-    )
+    this.opened = openActor(ctx, () => openRepo({ ctx, env, delivers: ctx.id.name === REPO_ACTOR_NAME }), log)
   }
 
   async applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput, RepoCode>> {
     return (await this.opened).writes.apply(input)
   }
 
-  /** Runs what is due on the shared alarm: outbox delivery retries and blob GC. */
   override async alarm(): Promise<void> {
-    const repo = await this.opened
-    const jobs = {
-      delivery: async () => repo.deliver(),
-      'blob-gc': async () => void (await repo.blobGc.sweep(Date.now())),
-    }
-    await repo.alarms.runDue(jobs, Date.now())
+    await (await this.opened).runAlarm()
   }
 
   async status(): Promise<RepoStatus> {
-    const { writer, lifecycle } = await this.opened
-    return {
-      did: writer.head.did,
-      head: writer.head.cid.toString(),
-      rev: writer.head.rev,
-      ...lifecycle.status(),
-    }
+    return (await this.opened).status()
   }
 
-  /** Deactivates or reactivates hosting, announcing it on the firehose. */
   async setActive(active: boolean): Promise<void> {
-    const repo = await this.opened
-    await repo.lifecycle.setActive(active)
-    repo.deliver()
+    await (await this.opened).setActive(active)
   }
 
   async describe(): Promise<{ did: string; collections: string[] }> {
@@ -141,49 +104,12 @@ export class RepoActor extends DurableObject<Env> {
     return (await this.opened).prefs.put(values, 'app.bsky', fullAccess)
   }
 
-  // Sessions and app passwords: storage only; the Worker checks credentials and mints tokens.
-
-  async createRefreshToken(appPasswordId: string | null): Promise<{ id: string; expiresAt: number }> {
-    await this.opened
-    return this.sessions.grant(appPasswordId, Date.now())
+  /** The old credential rows, for the account actor's one-time takeover. */
+  async legacyCredentials(): Promise<LegacyCredentials> {
+    return (await this.opened).legacy.read()
   }
 
-  async rotateRefreshToken(id: string): Promise<Result<GrantedRefresh, AccountCode>> {
-    await this.opened
-    return this.sessions.rotate(id, Date.now())
-  }
-
-  async revokeRefreshToken(id: string): Promise<boolean> {
-    await this.opened
-    return this.sessions.revoke(id)
-  }
-
-  async createAppPassword(input: {
-    name: string
-    privileged: boolean
-    hash: StoredPasswordHash
-  }): Promise<Result<AppPasswordListing, AccountCode>> {
-    await this.opened
-    return this.appPasswords.create({ ...input, createdAt: new Date().toISOString() })
-  }
-
-  async listAppPasswords(): Promise<AppPasswordListing[]> {
-    await this.opened
-    return this.appPasswords.list()
-  }
-
-  async appPasswordSecrets(): Promise<(AppPasswordInfo & StoredPasswordHash)[]> {
-    await this.opened
-    return this.appPasswords.secrets()
-  }
-
-  async appPasswordById(id: string): Promise<AppPasswordInfo | null> {
-    await this.opened
-    return this.appPasswords.byId(id)
-  }
-
-  async revokeAppPassword(name: string): Promise<boolean> {
-    await this.opened
-    return this.appPasswords.revoke(name)
+  async dropLegacyCredentials(): Promise<void> {
+    ;(await this.opened).legacy.drop()
   }
 }

@@ -1,4 +1,4 @@
-import type { AppPasswordInfo } from '../../actors/repo/app-password-store'
+import type { AppPasswordInfo } from '../../actors/account'
 import { XRPCError } from '../../shared/xrpc-error'
 import { ACCESS_SCOPE, type AccessScope } from './session-tokens'
 

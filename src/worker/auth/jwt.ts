@@ -1,4 +1,10 @@
-import { base64url } from 'multiformats/bases/base64'
+import { base64url, compactVerify, decodeJwt as decodePayload, decodeProtectedHeader, SignJWT } from 'jose'
+
+/**
+ * JWTs on `jose`: HS256 session tokens are signed and verified by it. jose has no
+ * ES256K (secp256k1), so service JWTs only use the decoding and base64url here and
+ * leave the signature to `@atproto/crypto` (see service-jwt.ts).
+ */
 
 /** A JWT split into its parts; nothing about it is verified yet. */
 export type DecodedJwt = {
@@ -12,65 +18,41 @@ export type DecodedJwt = {
 const utf8 = new TextEncoder()
 
 /** base64url without padding, as JWTs use it. */
-export const b64urlEncode = (bytes: Uint8Array): string => base64url.baseEncode(bytes)
-
-export const b64urlDecode = (text: string): Uint8Array => base64url.baseDecode(text)
-
-const encodeJson = (value: object): string => b64urlEncode(utf8.encode(JSON.stringify(value)))
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
+export const b64urlEncode = (bytes: Uint8Array): string => base64url.encode(bytes)
 
 /** Splits and parses a compact JWT; null when it is not one. */
 export function decodeJwt(token: string): DecodedJwt | null {
-  const parts = token.split('.')
-  if (parts.length !== 3) return null
-  const [h, p, s] = parts as [string, string, string]
   try {
-    const header: unknown = JSON.parse(new TextDecoder().decode(b64urlDecode(h)))
-    const payload: unknown = JSON.parse(new TextDecoder().decode(b64urlDecode(p)))
-    if (!isObject(header) || !isObject(payload)) return null
-    return { header, payload, signingInput: `${h}.${p}`, signature: b64urlDecode(s) }
+    const header = decodeProtectedHeader(token)
+    const payload = decodePayload(token)
+    const [h, p, s] = token.split('.') as [string, string, string]
+    return { header, payload, signingInput: `${h}.${p}`, signature: base64url.decode(s) }
   } catch {
     return null
   }
 }
 
-/** Builds `<header>.<payload>` for signing. */
+/** Builds `<header>.<payload>` for signing with a key jose cannot use (ES256K). */
 export const signingInputFor = (header: object, payload: object): string =>
-  `${encodeJson(header)}.${encodeJson(payload)}`
+  `${b64urlEncode(utf8.encode(JSON.stringify(header)))}.${b64urlEncode(utf8.encode(JSON.stringify(payload)))}`
 
-let hmacKey: { secret: string; key: Promise<CryptoKey> } | null = null
-
-function keyFor(secret: string): Promise<CryptoKey> {
-  if (hmacKey?.secret === secret) return hmacKey.key
-  const key = crypto.subtle.importKey('raw', utf8.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-    'verify',
-  ])
-  hmacKey = { secret, key }
-  return key
-}
-
-/** Signs an HS256 JWT with `secret`; `header.alg` is set here. */
-export async function signHs256(header: object, payload: object, secret: string): Promise<string> {
-  const input = signingInputFor({ ...header, alg: 'HS256' }, payload)
-  const sig = await crypto.subtle.sign('HMAC', await keyFor(secret), utf8.encode(input))
-  return `${input}.${b64urlEncode(new Uint8Array(sig))}`
+/**
+ * Signs an HS256 JWT with `secret`; `alg` follows the given header fields, so a token
+ * comes out byte for byte as the hand-written signer made it (`{typ, alg}`).
+ */
+export function signHs256(header: { typ: string }, payload: object, secret: string): Promise<string> {
+  return new SignJWT({ ...payload }).setProtectedHeader({ ...header, alg: 'HS256' }).sign(utf8.encode(secret))
 }
 
 /**
- * Checks an HS256 JWT's signature (WebCrypto HMAC verify compares in constant time).
- * Returns the decoded token, or null when it is malformed, not HS256 or wrongly signed.
+ * Checks an HS256 JWT's signature; claims are left to the caller. Returns the decoded
+ * token, or null when it is malformed, not HS256 or wrongly signed.
  */
 export async function verifyHs256(token: string, secret: string): Promise<DecodedJwt | null> {
-  const jwt = decodeJwt(token)
-  if (jwt?.header.alg !== 'HS256') return null
-  const valid = await crypto.subtle.verify(
-    'HMAC',
-    await keyFor(secret),
-    jwt.signature,
-    utf8.encode(jwt.signingInput),
-  )
-  return valid ? jwt : null
+  try {
+    await compactVerify(token, utf8.encode(secret), { algorithms: ['HS256'] })
+  } catch {
+    return null
+  }
+  return decodeJwt(token)
 }

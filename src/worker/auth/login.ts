@@ -1,4 +1,4 @@
-import type { AppPasswordInfo, StoredPasswordHash } from '../../actors/repo/app-password-store'
+import type { AppPasswordInfo, StoredPasswordHash } from '../../actors/account'
 import type { Config } from '../../shared/config'
 import { XRPCError } from '../../shared/xrpc-error'
 import { constantTimeEqual } from './constant-time'

@@ -1,4 +1,8 @@
-import { b64urlDecode, b64urlEncode } from './jwt'
+import { base64url } from 'multiformats/bases/base64'
+
+// Stored salts and hashes are unpadded base64url; this codec wrote every existing one.
+const b64urlEncode = (bytes: Uint8Array): string => base64url.baseEncode(bytes)
+const b64urlDecode = (text: string): Uint8Array => base64url.baseDecode(text)
 
 /** workerd refuses PBKDF2 above 100,000 iterations, so that is both the cap and our cost. */
 export const PBKDF2_ITERATIONS = 100_000

@@ -1,3 +1,4 @@
+import { accountStub } from '../../actors/account'
 import type { ProxyConfig, ServiceRef } from '../../shared/config'
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
 import { requireOwner } from '../auth'
@@ -5,7 +6,6 @@ import { isPrivileged } from '../auth/credential'
 import { isPrivilegedMethod, isProtectedMethod } from '../auth/method-policy'
 import { createServiceJwt } from '../auth/service-jwt'
 import { configFor } from '../config-cache'
-import { repoActor } from '../xrpc-context'
 import { DidResolver } from './did-resolver'
 import { checkPublicUrl } from './endpoint-policy'
 import { forwardXrpc } from './forward'
@@ -48,8 +48,8 @@ export async function proxyXrpc(req: Request, env: Env, nsid: string): Promise<R
   if (!target) throw new XRPCError(501, 'MethodNotImplemented', `Method not implemented: ${nsid}`)
   if (isProtectedMethod(nsid)) throw badMethod()
 
-  const repo = repoActor(env)
-  const auth = await requireOwner(req, config, { appPasswords: (id) => repo.appPasswordById(id) })
+  const account = accountStub(env)
+  const auth = await requireOwner(req, config, { appPasswords: (id) => account.appPasswordById(id) })
   if (isPrivilegedMethod(nsid) && !isPrivileged(auth)) throw badMethod()
 
   const endpoint = await endpointOf(target, proxyConfig)

@@ -34,7 +34,7 @@ export const appPasswordMethods: XrpcMethods = {
       }
       const password = generateAppPassword()
       const created = unwrap(
-        await ctx.repo.createAppPassword({
+        await ctx.account.createAppPassword({
           name,
           privileged: body.privileged === true,
           hash: await hashPassword(password),
@@ -48,7 +48,7 @@ export const appPasswordMethods: XrpcMethods = {
     auth: 'owner',
     handler: async (ctx) => {
       assertFullAccess(ctx.auth)
-      return { passwords: await ctx.repo.listAppPasswords() }
+      return { passwords: await ctx.account.listAppPasswords() }
     },
   },
   'com.atproto.server.revokeAppPassword': {
@@ -57,7 +57,7 @@ export const appPasswordMethods: XrpcMethods = {
     handler: async (ctx) => {
       assertFullAccess(ctx.auth)
       const body = await readJsonBody(ctx.req)
-      await ctx.repo.revokeAppPassword(appPasswordName(body.name))
+      await ctx.account.revokeAppPassword(appPasswordName(body.name))
       return undefined
     },
   },

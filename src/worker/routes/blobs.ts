@@ -23,7 +23,7 @@ function cidParam(ctx: XrpcContext, name: string): string {
 async function callerIsOwner(ctx: XrpcContext): Promise<boolean> {
   if (!ctx.req.headers.has('authorization')) return false
   try {
-    await requireOwner(ctx.req, ctx.config, { appPasswords: (id) => ctx.repo.appPasswordById(id) })
+    await requireOwner(ctx.req, ctx.config, { appPasswords: (id) => ctx.account.appPasswordById(id) })
     return true
   } catch {
     return false

@@ -1,4 +1,4 @@
-import type { AppPasswordInfo } from '../../actors/repo/app-password-store'
+import type { AppPasswordInfo } from '../../actors/account'
 import { invalidRequest } from '../../shared/xrpc-error'
 import { unwrap } from '../actor-errors'
 import { requireRefreshToken } from '../auth'
@@ -62,8 +62,10 @@ export const sessionMethods: XrpcMethods = {
     handler: async (ctx) => {
       const body = await readJsonBody(ctx.req)
       const input = { identifier: stringField(body, 'identifier'), password: stringField(body, 'password') }
-      const { appPassword } = await authenticateLogin(ctx.config, input, () => ctx.repo.appPasswordSecrets())
-      const refresh = await ctx.repo.createRefreshToken(appPassword?.id ?? null)
+      const { appPassword } = await authenticateLogin(ctx.config, input, () =>
+        ctx.account.appPasswordSecrets(),
+      )
+      const refresh = await ctx.account.createRefreshToken(appPassword?.id ?? null)
       return sessionView(ctx, refresh, appPassword)
     },
   },
@@ -76,7 +78,7 @@ export const sessionMethods: XrpcMethods = {
     type: 'procedure',
     handler: async (ctx) => {
       const claims = await requireRefreshToken(ctx.req, ctx.config)
-      const next = unwrap(await ctx.repo.rotateRefreshToken(claims.jti))
+      const next = unwrap(await ctx.account.rotateRefreshToken(claims.jti))
       return sessionView(ctx, next, next.appPassword)
     },
   },
@@ -84,7 +86,7 @@ export const sessionMethods: XrpcMethods = {
     type: 'procedure',
     handler: async (ctx) => {
       const claims = await requireRefreshToken(ctx.req, ctx.config)
-      await ctx.repo.revokeRefreshToken(claims.jti)
+      await ctx.account.revokeRefreshToken(claims.jti)
       return undefined
     },
   },

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../../shared/result'
-import type { AccountCode } from '../account/account-codes'
+import type { AccountCode } from './account-codes'
 import type { AppPasswordInfo } from './app-password-store'
 
 /** Refresh tokens live 90 days (atproto `createRefreshToken`). */

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../../shared/result'
-import type { AccountCode } from '../account/account-codes'
+import type { AccountCode } from './account-codes'
 
 /** An app password as sessions see it. */
 export type AppPasswordInfo = { id: string; name: string; privileged: boolean }

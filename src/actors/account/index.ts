@@ -1,0 +1,14 @@
+import type { AccountActor } from './account-actor'
+
+export { AccountActor } from './account-actor'
+export type { AccountCode } from './account-codes'
+export type { AppPasswordInfo, AppPasswordListing, StoredPasswordHash } from './app-password-store'
+export type { LegacyAppPasswordRow, LegacyCredentials, LegacyRefreshTokenRow } from './legacy-takeover'
+export type { GrantedRefresh } from './session-store'
+
+/** The name of the one account actor instance. Only it takes over the repo actor's old credentials. */
+export const ACCOUNT_ACTOR_NAME = 'account'
+
+/** The single account actor. */
+export const accountStub = (env: Env): DurableObjectStub<AccountActor> =>
+  env.ACCOUNT.get(env.ACCOUNT.idFromName(ACCOUNT_ACTOR_NAME))

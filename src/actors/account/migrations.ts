@@ -1,0 +1,41 @@
+import type { Migration } from '../../shared/sql-migrations'
+
+/** Schema of the account actor. Append new entries; never edit an applied one. */
+export const ACCOUNT_MIGRATIONS: readonly Migration[] = [
+  {
+    // App passwords and refresh tokens (app-password-store, session-store): the same
+    // tables the repo actor held in its migration 3, so rows move over unchanged.
+    id: 1,
+    sql: `
+      CREATE TABLE app_passwords (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        privileged INTEGER NOT NULL,
+        salt TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        iterations INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE refresh_tokens (
+        id TEXT PRIMARY KEY,
+        app_password_id TEXT,
+        expires_at INTEGER NOT NULL,
+        next_id TEXT
+      );
+      CREATE INDEX refresh_tokens_app_password ON refresh_tokens (app_password_id);
+      CREATE INDEX refresh_tokens_next ON refresh_tokens (next_id);
+    `,
+  },
+  {
+    // Progress of the one-time takeover of the repo actor's credential rows (legacy-takeover.ts).
+    id: 2,
+    sql: `
+      CREATE TABLE legacy_takeover (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        copied_at TEXT,
+        dropped_at TEXT
+      );
+      INSERT INTO legacy_takeover (id, copied_at, dropped_at) VALUES (1, NULL, NULL);
+    `,
+  },
+]
