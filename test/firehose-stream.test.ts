@@ -1,25 +1,11 @@
-import { env, SELF } from 'cloudflare:test'
+import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { agent, BASE_URL, OWNER } from './helpers/client'
 import { checkStream, seqs } from './helpers/firehose-checks'
 import { subscribe } from './helpers/firehose-client'
+import { sequencer, settledHead } from './helpers/sequencer'
 
-const sequencer = () => env.SEQUENCER.get(env.SEQUENCER.idFromName('sequencer'))
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
-
-/** Waits until the sequencer has sequenced every commit made so far (delivery is asynchronous). */
-async function settledHead(): Promise<number> {
-  const { rev } = (await agent().com.atproto.sync.getLatestCommit({ did: OWNER.did })).data
-  for (let i = 0; i < 200; i++) {
-    const sub = await subscribe(0)
-    const { head } = await sequencer().info()
-    const frames = await sub.waitFor(head)
-    sub.close()
-    if (frames.some((f) => f.body.rev === rev)) return head
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  throw new Error('the latest commit never reached the sequencer')
-}
 
 async function mixedWorkload(): Promise<void> {
   const a = agent()

@@ -1,16 +1,21 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { type SubscriberActor, shardStub } from '../src/actors/subscribers'
 import { parseState, type SubscriptionState } from '../src/actors/subscribers/subscription-state'
 import { agent, OWNER } from './helpers/client'
 import { subscribe } from './helpers/firehose-client'
 import { settledHead } from './helpers/sequencer'
 
-/** The subscription states stored in every shard's socket attachments. */
+/**
+ * The subscription states stored in every shard's socket attachments, once each shard has
+ * written what changed (the registry's own flush timer runs; the test waits on it).
+ */
 async function storedStates() {
   const states: (SubscriptionState | null)[] = []
   for (let i = 0; i < 8; i++) {
-    const shard = env.SUBSCRIBERS.get(env.SUBSCRIBERS.idFromName(`shard-${i}`))
-    await runInDurableObject(shard, (_actor, state) => {
+    await runInDurableObject(shardStub(env, i), async (actor: SubscriberActor, state) => {
+      // biome-ignore lint/complexity/useLiteralKeys: the registry is private; the test waits on it.
+      await actor['sockets'].written()
       for (const ws of state.getWebSockets()) states.push(parseState(ws.deserializeAttachment()))
     })
   }
@@ -29,7 +34,6 @@ describe('subscriber socket attachments', () => {
     const head = await settledHead()
     const sub = await subscribe(0)
     await sub.waitFor(head)
-    await new Promise((r) => setTimeout(r, 600))
     expect(await storedStates()).toContainEqual({ v: 1, sentSeq: head, phase: 'live' })
     sub.close()
   })

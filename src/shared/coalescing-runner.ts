@@ -22,6 +22,11 @@ export class CoalescingRunner {
     return this.running
   }
 
+  /** Resolves when the current run (if any) ends; starts nothing. */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve()
+  }
+
   private async loop(): Promise<void> {
     do {
       this.again = false

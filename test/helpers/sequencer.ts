@@ -1,29 +1,39 @@
 import { env } from 'cloudflare:test'
+import { sequencerStub } from '../../src/actors/sequencer'
 import { withOpenedRepo } from './opened-repo'
 
 /** The single sequencer instance. */
-export const sequencer = () => env.SEQUENCER.get(env.SEQUENCER.idFromName('sequencer'))
+export const sequencer = () => sequencerStub(env)
 
-/** Polls until the sequencer's head reaches `head` (delivery from the repo actor is asynchronous). */
+const repo = () => env.REPO.get(env.REPO.idFromName('repo'))
+
+/**
+ * Waits for the repo actor's delivery in progress, if any, to end (a hook, not a poll:
+ * every commit wakes delivery before its RPC answers, and a restarted actor delivers what
+ * is pending as it opens). Starts no delivery of its own.
+ */
+async function deliveryIdle(): Promise<void> {
+  await withOpenedRepo(repo(), (r) => r.delivery.idle())
+}
+
+/** Waits for delivery to finish and checks the sequencer's head reached `head`. */
 export async function untilHead(head: number): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if ((await sequencer().info()).head >= head) return
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error(`sequencer head never reached ${head}`)
+  await deliveryIdle()
+  const now = (await sequencer().info()).head
+  if (now < head) throw new Error(`sequencer head is ${now}, not ${head}, once delivery stopped`)
 }
 
 /** Waits until every event the repo actor has written so far is sequenced, and returns the head. */
 export async function settledHead(): Promise<number> {
-  const repo = env.REPO.get(env.REPO.idFromName('repo'))
-  let last = 0
-  const page = (after: number) => withOpenedRepo(repo, (r) => r.outbox.read(after, 1000))
-  for (let rows = await page(0); rows.length > 0; rows = await page(last)) {
-    last = rows.at(-1)?.id ?? last
-  }
-  for (let i = 0; i < 400; i++) {
-    if ((await sequencer().lastOutboxId()) >= last) return (await sequencer().info()).head
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error(`outbox id ${last} was never sequenced`)
+  await deliveryIdle()
+  const last = await withOpenedRepo(repo(), (r) => {
+    let id = 0
+    for (let rows = r.outbox.read(0, 1000); rows.length > 0; rows = r.outbox.read(id, 1000))
+      id = rows.at(-1)?.id ?? id
+    return id
+  })
+  const sequenced = await sequencer().lastOutboxId()
+  if (sequenced < last)
+    throw new Error(`outbox id ${last} not sequenced (${sequenced}) once delivery stopped`)
+  return (await sequencer().info()).head
 }

@@ -32,6 +32,7 @@ export type OpenedRepo = {
   uploads: BlobUploads
   blobGc: BlobGc
   prefs: PreferencesStore
+  delivery: OutboxDelivery
   /** Starts handing the outbox to the sequencer, without waiting for it. */
   deliver: () => void
   status: () => RepoStatus
@@ -125,6 +126,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     uploads: new BlobUploads({ store: blobs, gc: blobGc, transaction, now: () => Date.now() }),
     blobGc,
     prefs: new PreferencesStore(sql, transaction),
+    delivery,
     deliver,
     status: () => {
       const { did, cid, rev } = writer.head

@@ -14,6 +14,7 @@ export class SocketRegistry {
   private readonly adapters = new Map<WebSocket, SubscriberSocket>()
   private readonly dirty = new Set<WebSocket>()
   private timer: ReturnType<typeof setTimeout> | null = null
+  private flushWaiters: (() => void)[] = []
 
   constructor(
     private readonly all: () => WebSocket[],
@@ -52,6 +53,13 @@ export class SocketRegistry {
       if (state && ws.readyState === WebSocket.OPEN) ws.serializeAttachment(state)
     }
     this.dirty.clear()
+    for (const resolve of this.flushWaiters.splice(0)) resolve()
+  }
+
+  /** Resolves once every state change so far is in its attachment (at the next flush). */
+  written(): Promise<void> {
+    if (this.dirty.size === 0) return Promise.resolve()
+    return new Promise((resolve) => this.flushWaiters.push(resolve))
   }
 
   private adapt(ws: WebSocket): SubscriberSocket | null {

@@ -45,6 +45,11 @@ export class OutboxDelivery {
     return this.runner.wake()
   }
 
+  /** Resolves when the delivery in progress (if any) ends; starts nothing. */
+  idle(): Promise<void> {
+    return this.runner.idle()
+  }
+
   /** Delivers until the outbox is empty; false when it stopped on a failure. */
   private async drain(): Promise<boolean> {
     if (this.acked === null) {
