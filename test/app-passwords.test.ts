@@ -1,5 +1,6 @@
-import { env, runInDurableObject } from 'cloudflare:test'
+import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { repoStub } from './helpers/actors'
 import { OWNER } from './helpers/client'
 import { callAs, decodeJwt, freshAgent, login } from './helpers/session'
 import { expectXrpcError } from './helpers/xrpc-expect'
@@ -35,7 +36,7 @@ describe('app password management', () => {
 
   it('stores only a salted PBKDF2 hash', async () => {
     const created = await createAppPassword(uniqueName('hash'))
-    const rows = await runInDurableObject(env.REPO.get(env.REPO.idFromName('repo')), (_i, state) =>
+    const rows = await runInDurableObject(repoStub(), (_i, state) =>
       state.storage.sql.exec('SELECT * FROM app_passwords WHERE name = ?', created.name).toArray(),
     )
     expect(rows).toHaveLength(1)

@@ -1,10 +1,10 @@
-import { env, SELF } from 'cloudflare:test'
+import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { sequencerStub as sequencer } from './helpers/actors'
 import { agent, BASE_URL, OWNER } from './helpers/client'
 import { checkStream, seqs } from './helpers/firehose-checks'
 import { subscribe } from './helpers/firehose-client'
 
-const sequencer = () => env.SEQUENCER.get(env.SEQUENCER.idFromName('sequencer'))
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
 /** Waits until the sequencer has sequenced every commit made so far (delivery is asynchronous). */

@@ -1,7 +1,8 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { Outbox } from '../src/actors/repo/outbox/outbox'
+import type { Outbox } from '../src/actors/repo/outbox/outbox'
 import { OutboxDelivery, type SequencerTarget } from '../src/actors/repo/outbox/outbox-delivery'
+import { SqlOutbox } from '../src/actors/repo/outbox/sql-outbox'
 import type { IncomingEvent } from '../src/actors/sequencer/event-log'
 import { createLogger } from '../src/shared/logger'
 
@@ -30,7 +31,7 @@ async function withOutbox<T>(fn: (outbox: Outbox) => Promise<T>): Promise<T> {
   const stub = env.REPO.get(env.REPO.idFromName(`outbox-${crypto.randomUUID()}`))
   const genesis = (await stub.readOutbox(0, 10)).length
   expect(genesis).toBe(3) // identity, account, genesis commit: waiting, undelivered
-  return runInDurableObject(stub, (_a, state) => fn(new Outbox(state.storage.sql)))
+  return runInDurableObject(stub, (_a, state) => fn(new SqlOutbox(state.storage.sql)))
 }
 
 const event = { type: '#identity' as const, rev: null, body: new Uint8Array([0xa0]) }

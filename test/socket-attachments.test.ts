@@ -1,6 +1,7 @@
-import { env, runInDurableObject } from 'cloudflare:test'
+import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { parseState, type SubscriptionState } from '../src/actors/subscribers/subscription-state'
+import { shardStub } from './helpers/actors'
 import { agent, OWNER } from './helpers/client'
 import { subscribe } from './helpers/firehose-client'
 import { settledHead } from './helpers/sequencer'
@@ -9,7 +10,7 @@ import { settledHead } from './helpers/sequencer'
 async function storedStates() {
   const states: (SubscriptionState | null)[] = []
   for (let i = 0; i < 8; i++) {
-    const shard = env.SUBSCRIBERS.get(env.SUBSCRIBERS.idFromName(`shard-${i}`))
+    const shard = shardStub(i)
     await runInDurableObject(shard, (_actor, state) => {
       for (const ws of state.getWebSockets()) states.push(parseState(ws.deserializeAttachment()))
     })

@@ -1,4 +1,5 @@
-import { env, runInDurableObject } from 'cloudflare:test'
+import { runInDurableObject } from 'cloudflare:test'
+import { scratchRepoStub } from './actors'
 
 /**
  * Runs `fn` inside a fresh repo actor instance (migrated, with its genesis commit),
@@ -9,7 +10,7 @@ export async function inScratchRepo<T>(
   name: string,
   fn: (sql: SqlStorage, transaction: <R>(f: () => R) => R) => Promise<T>,
 ): Promise<T> {
-  const stub = env.REPO.get(env.REPO.idFromName(`${name}-${crypto.randomUUID()}`))
+  const stub = scratchRepoStub(name)
   await stub.ping()
   return runInDurableObject(stub, (_actor, state) =>
     fn(state.storage.sql, (f) => state.storage.transactionSync(f)),

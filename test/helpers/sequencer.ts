@@ -1,7 +1,4 @@
-import { env } from 'cloudflare:test'
-
-/** The single sequencer instance. */
-export const sequencer = () => env.SEQUENCER.get(env.SEQUENCER.idFromName('sequencer'))
+import { repoStub, sequencerStub as sequencer } from './actors'
 
 /** Polls until the sequencer's head reaches `head` (delivery from the repo actor is asynchronous). */
 export async function untilHead(head: number): Promise<void> {
@@ -14,7 +11,7 @@ export async function untilHead(head: number): Promise<void> {
 
 /** Waits until every event the repo actor has written so far is sequenced, and returns the head. */
 export async function settledHead(): Promise<number> {
-  const repo = env.REPO.get(env.REPO.idFromName('repo'))
+  const repo = repoStub()
   let last = 0
   for (let rows = await repo.readOutbox(0, 1000); rows.length > 0; rows = await repo.readOutbox(last, 1000)) {
     last = rows.at(-1)?.id ?? last

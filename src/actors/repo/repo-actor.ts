@@ -20,14 +20,16 @@ import { RepoWriter } from './commit/repo-writer'
 import type { ApplyWritesInput, ApplyWritesOutput } from './commit/write-ops'
 import { REPO_ACTOR_NAME } from './index'
 import { REPO_MIGRATIONS } from './migrations'
-import { Outbox, type OutboxRow } from './outbox/outbox'
+import type { Outbox, OutboxRow } from './outbox/outbox'
 import { OutboxDelivery } from './outbox/outbox-delivery'
+import { SqlOutbox } from './outbox/sql-outbox'
 import { type Preference, PreferencesStore } from './preferences/preferences-store'
 import { type RecordView, RepoReader } from './read/repo-reader'
 import type { RepoCode } from './repo-codes'
 import { AlarmSchedule } from './schedule/alarm-schedule'
+import { SqlAlarmDeadlines } from './schedule/sql-alarm-deadlines'
 import { type GrantedRefresh, SessionStore } from './session-store'
-import { RecordIndex } from './storage/record-index'
+import { SqlRecordIndex } from './storage/sql-record-index'
 import { SqlRepoStorage } from './storage/sql-repo-storage'
 
 export type RepoStatus = { did: string; head: string; rev: string } & AccountStatus
@@ -53,15 +55,15 @@ export class RepoActor extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     const blocks = new SqlRepoStorage(ctx.storage.sql)
-    const index = new RecordIndex(ctx.storage.sql)
-    this.outbox = new Outbox(ctx.storage.sql)
+    const index = new SqlRecordIndex(ctx.storage.sql)
+    this.outbox = new SqlOutbox(ctx.storage.sql)
     this.reader = new RepoReader(blocks, index)
     const transaction = <T>(fn: () => T): T => ctx.storage.transactionSync(fn)
     this.sessions = new SessionStore(ctx.storage.sql, transaction)
     this.appPasswords = new AppPasswordStore(ctx.storage.sql, transaction)
     this.prefs = new PreferencesStore(ctx.storage.sql, transaction)
     // One DO alarm, shared by outbox delivery retries and blob GC.
-    this.alarms = new AlarmSchedule(ctx.storage.sql, ctx.storage, createLogger('repo'))
+    this.alarms = new AlarmSchedule(new SqlAlarmDeadlines(ctx.storage.sql), ctx.storage, createLogger('repo'))
     this.delivery = new OutboxDelivery(
       this.outbox,
       sequencerStub(env),
@@ -95,7 +97,6 @@ export class RepoActor extends DurableObject<Env> {
         keypair,
         did,
         handle,
-        now: () => new Date().toISOString(),
         blobRefs: this.blobs,
       })
       this.account = new AccountLifecycle(new AccountState(ctx.storage.sql), this.writer, {

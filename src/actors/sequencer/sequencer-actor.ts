@@ -4,10 +4,11 @@ import { createLogger } from '../../shared/logger'
 import { runMigrations } from '../../shared/sql-migrations'
 import { shardStub } from '../subscribers'
 import { CrawlRequester, relaysFromEnv } from './crawl-requester'
-import { EventLog, type IncomingEvent, type StoredFrame } from './event-log'
+import type { EventLog, IncomingEvent, StoredFrame } from './event-log'
 import { SEQUENCER_MIGRATIONS } from './migrations'
 import { retentionFromEnv } from './retention'
 import { ShardWaker } from './shard-waker'
+import { SqlEventLog } from './sql-event-log'
 
 const log = createLogger('seq')
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
@@ -31,7 +32,7 @@ export class SequencerActor extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    this.log = new EventLog(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn))
+    this.log = new SqlEventLog(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn))
     this.waker = new ShardWaker(
       (name) => shardStub(env, name),
       (after, head) => this.recent.range(after, head),
