@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { XRPCError } from '../src/shared/xrpc-error'
-import { DidResolver } from '../src/worker/proxy/did-resolver'
-import { checkPublicUrl } from '../src/worker/proxy/endpoint-policy'
-import { forwardXrpc } from '../src/worker/proxy/forward'
-import { parseProxyConfig } from '../src/worker/proxy/proxy-config'
-import { parseProxyHeader, proxyTargetFor } from '../src/worker/proxy/proxy-target'
+import { XRPCError } from '../../src/shared/xrpc-error'
+import { DidResolver } from '../../src/worker/proxy/did-resolver'
+import { checkPublicUrl } from '../../src/worker/proxy/endpoint-policy'
+import { forwardXrpc } from '../../src/worker/proxy/forward'
+import { parseProxyConfig } from '../../src/worker/proxy/proxy-config'
+import { parseProxyHeader, proxyTargetFor } from '../../src/worker/proxy/proxy-target'
 
 async function xrpcErrorOf(p: Promise<unknown>): Promise<XRPCError> {
   try {

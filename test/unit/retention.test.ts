@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_RETENTION, retentionFromEnv } from '../src/actors/sequencer/retention'
+import { DEFAULT_RETENTION, retentionFromEnv } from '../../src/actors/sequencer/retention'
 
 describe('retentionFromEnv', () => {
   it('defaults to 72 hours and 10,000 events', () => {

@@ -1,11 +1,11 @@
 import { jsonToLex } from '@atproto/lex-json'
 import { describe, expect, it } from 'vitest'
-import { blobGraceMs } from '../src/actors/repo/blobs/blob-gc'
-import { XRPCError } from '../src/shared/xrpc-error'
-import { blobUploadLimit } from '../src/worker/blob-ingest'
-import { declaredMimeType, mimeMismatch } from '../src/worker/blob-mime'
-import { parseRange } from '../src/worker/blob-range'
-import { collectBlobRefs } from '../src/worker/blob-refs'
+import { blobGraceMs } from '../../src/actors/repo/blobs/blob-gc'
+import { XRPCError } from '../../src/shared/xrpc-error'
+import { blobUploadLimit } from '../../src/worker/blob-ingest'
+import { declaredMimeType, mimeMismatch } from '../../src/worker/blob-mime'
+import { parseRange } from '../../src/worker/blob-range'
+import { collectBlobRefs } from '../../src/worker/blob-refs'
 
 const bytes = (...parts: (number[] | string)[]): Uint8Array =>
   new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)))
