@@ -18,7 +18,7 @@ const standInServices =
   }).outputFiles[0]?.text ?? ''
 const ownerDidKey = (await Secp256k1Keypair.import(TEST_BINDINGS.SIGNING_KEY)).did()
 
-export default defineConfig({
+const workerdProject = {
   plugins: [
     cloudflareTest({
       main: './src/worker/index.ts',
@@ -41,8 +41,24 @@ export default defineConfig({
     }),
   ],
   test: {
+    name: 'workerd',
     include: ['test/**/*.test.ts'],
+    exclude: ['test/unit/**', 'test/e2e/**'],
     globalSetup: ['./test/helpers/expected-noise.ts'],
+  },
+}
+
+/**
+ * Two projects: `unit` runs the pure modules (and the in-memory storage twins) in plain
+ * Node, fast; `workerd` runs actors, routes and the SQL storage in the Workers pool. The
+ * end-to-end suite against `wrangler dev` has its own config, vitest.e2e.config.ts.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      workerdProject,
+    ],
     // Log lines of passing tests (warnings the tests provoke on purpose) stay hidden.
     silent: 'passed-only',
   },

@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config'
 
 // End-to-end suite: Node clients against the real PDS under `wrangler dev`, started by the
-// global setup. Separate from vitest.config.ts (the workerd pool), whose `*.test.ts` pattern
-// does not match these `*.e2e.ts` files.
+// global setup. Separate from vitest.config.ts (the `unit` and `workerd` projects), whose
+// `*.test.ts` patterns do not match these `*.e2e.ts` files; it sets root-only options
+// (`teardownTimeout`) a project could not.
 export default defineConfig({
   test: {
+    name: 'e2e',
     include: ['test/e2e/**/*.e2e.ts'],
     environment: 'node',
     globalSetup: ['./test/e2e/global-setup.ts'],

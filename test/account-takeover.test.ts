@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { accountStub } from '../src/actors/account'
 import { repoActorStub } from '../src/actors/repo'
 import { generateAppPassword, hashPassword } from '../src/worker/auth/password-hash'
+import { scratchAccountStub } from './helpers/actors'
 import { OWNER } from './helpers/client'
 import { callAs, decodeJwt, login, mintHs256 } from './helpers/session'
 
@@ -132,7 +133,7 @@ describe('account actor takeover of the repo actor credentials', () => {
 
   it('leaves the repo alone from a scratch account instance', async () => {
     await runInDurableObject(repoActorStub(env), (_a, state) => state.storage.sql.exec(LEGACY_SCHEMA))
-    const scratch = env.ACCOUNT.get(env.ACCOUNT.idFromName(`scratch-${crypto.randomUUID()}`))
+    const scratch = scratchAccountStub('scratch')
     expect(await scratch.listAppPasswords()).toEqual([])
     expect(await repoTables()).toEqual(['app_passwords', 'refresh_tokens'])
   })

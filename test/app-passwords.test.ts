@@ -1,6 +1,6 @@
-import { env, runInDurableObject } from 'cloudflare:test'
+import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { accountStub } from '../src/actors/account'
+import { accountStub } from './helpers/actors'
 import { OWNER } from './helpers/client'
 import { callAs, decodeJwt, freshAgent, login } from './helpers/session'
 import { expectXrpcError } from './helpers/xrpc-expect'
@@ -36,7 +36,7 @@ describe('app password management', () => {
 
   it('stores only a salted PBKDF2 hash', async () => {
     const created = await createAppPassword(uniqueName('hash'))
-    const rows = await runInDurableObject(accountStub(env), (_i, state) =>
+    const rows = await runInDurableObject(accountStub(), (_i, state) =>
       state.storage.sql.exec('SELECT * FROM app_passwords WHERE name = ?', created.name).toArray(),
     )
     expect(rows).toHaveLength(1)

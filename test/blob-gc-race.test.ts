@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { BlobGc, type SweepResult } from '../src/actors/repo/blobs/blob-gc'
 import { type BlobRefHook, BlobStore } from '../src/actors/repo/blobs/blob-store'
 import { RepoWriter } from '../src/actors/repo/commit/repo-writer'
-import { Outbox } from '../src/actors/repo/outbox/outbox'
+import { SqlOutbox } from '../src/actors/repo/outbox/sql-outbox'
 import { AlarmSchedule } from '../src/actors/repo/schedule/alarm-schedule'
-import { RecordIndex } from '../src/actors/repo/storage/record-index'
+import { SqlAlarmDeadlines } from '../src/actors/repo/schedule/sql-alarm-deadlines'
+import { SqlRecordIndex } from '../src/actors/repo/storage/sql-record-index'
 import { SqlRepoStorage } from '../src/actors/repo/storage/sql-repo-storage'
 import { createLogger } from '../src/shared/logger'
 import { prepareRecord } from '../src/worker/record-prep'
@@ -34,12 +35,11 @@ describe('blob GC against a concurrent write', () => {
       const writer = await RepoWriter.open({
         transaction,
         blocks: new SqlRepoStorage(sql),
-        index: new RecordIndex(sql),
-        outbox: new Outbox(sql),
+        index: new SqlRecordIndex(sql),
+        outbox: new SqlOutbox(sql),
         keypair: await Secp256k1Keypair.import(OWNER.signingKeyHex),
         did: OWNER.did,
         handle: OWNER.handle,
-        now: () => new Date().toISOString(),
         blobRefs: hook,
       })
       const deleted: string[] = []
@@ -47,7 +47,7 @@ describe('blob GC against a concurrent write', () => {
         store,
         bucket: { delete: async (keys) => void deleted.push(...[keys].flat()) },
         schedule: new AlarmSchedule(
-          sql,
+          new SqlAlarmDeadlines(sql),
           { setAlarm: async () => {}, deleteAlarm: async () => {} },
           createLogger('repo'),
         ),
@@ -101,19 +101,18 @@ describe('blob GC against a concurrent write', () => {
       const writer = await RepoWriter.open({
         transaction,
         blocks: new SqlRepoStorage(sql),
-        index: new RecordIndex(sql),
-        outbox: new Outbox(sql),
+        index: new SqlRecordIndex(sql),
+        outbox: new SqlOutbox(sql),
         keypair: await Secp256k1Keypair.import(OWNER.signingKeyHex),
         did: OWNER.did,
         handle: OWNER.handle,
-        now: () => new Date().toISOString(),
         blobRefs: store,
       })
       const gc = new BlobGc({
         store,
         bucket: { delete: async () => {} },
         schedule: new AlarmSchedule(
-          sql,
+          new SqlAlarmDeadlines(sql),
           { setAlarm: async () => {}, deleteAlarm: async () => {} },
           createLogger('repo'),
         ),

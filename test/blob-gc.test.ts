@@ -1,6 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { type BlobOutput, getBlob, noise, r2HasBlob, r2Keys, repoStub, upload } from './helpers/blobs'
+import { repoStub } from './helpers/actors'
+import { type BlobOutput, getBlob, noise, r2HasBlob, r2Keys, upload } from './helpers/blobs'
 import { OWNER, xrpc } from './helpers/client'
 import { withOpenedRepo } from './helpers/opened-repo'
 

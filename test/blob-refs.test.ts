@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { type BlobOutput, getBlob, noise, rawCid, repoStub, upload } from './helpers/blobs'
+import { repoStub } from './helpers/actors'
+import { type BlobOutput, getBlob, noise, rawCid, upload } from './helpers/blobs'
 import { OWNER, xrpc } from './helpers/client'
 import { expectNoCommit, expectXrpcError, repoHead } from './helpers/xrpc-expect'
 

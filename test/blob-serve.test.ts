@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { getBlob, noise, rawCid, repoStub, tinyPng, upload } from './helpers/blobs'
+import { repoStub } from './helpers/actors'
+import { getBlob, noise, rawCid, tinyPng, upload } from './helpers/blobs'
 import { agent, OWNER, xrpc } from './helpers/client'
 import { expectXrpcError } from './helpers/xrpc-expect'
 

@@ -1,9 +1,10 @@
-import { env } from 'cloudflare:test'
+import type { env } from 'cloudflare:test'
 import { decode } from '@atproto/lex-cbor'
 import type { Cid } from '@atproto/lex-data'
 import { readCar } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
 import type { WriteInput } from '../src/actors/repo/commit/write-ops'
+import { scratchRepoStub } from './helpers/actors'
 import { withOpenedRepo } from './helpers/opened-repo'
 import commitProofCases from './vectors/atproto-interop/firehose/commit-proof-fixtures.json'
 
@@ -33,7 +34,7 @@ async function lastCommit(stub: ReturnType<typeof env.REPO.get>) {
 
 describe('commit-proof vectors through the repo actor', () => {
   it.each(commitProofCases.map((c) => [c.comment, c] as const))('%s', async (_name, c: ProofCase) => {
-    const stub = env.REPO.get(env.REPO.idFromName(`proof-${crypto.randomUUID()}`))
+    const stub = scratchRepoStub('proof')
     const create = (key: string): WriteInput => ({
       action: 'create',
       ...path(key),

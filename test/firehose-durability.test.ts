@@ -1,13 +1,13 @@
-import { abortAllDurableObjects, env, runInDurableObject } from 'cloudflare:test'
+import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { identityEvent } from '../src/actors/repo/commit/firehose-events'
-import { Outbox } from '../src/actors/repo/outbox/outbox'
+import { SqlOutbox } from '../src/actors/repo/outbox/sql-outbox'
+import { repoStub as repo, sequencerStub as sequencer } from './helpers/actors'
 import { agent, OWNER } from './helpers/client'
 import { checkStream, seqs } from './helpers/firehose-checks'
 import { subscribe } from './helpers/firehose-client'
-import { sequencer, settledHead, untilHead } from './helpers/sequencer'
+import { settledHead, untilHead } from './helpers/sequencer'
 
-const repo = () => env.REPO.get(env.REPO.idFromName('repo'))
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
 async function createRecords(n: number, collection = 'com.example.durable'): Promise<void> {
@@ -39,7 +39,7 @@ describe('firehose durability', () => {
     // A committed but undelivered event, as after an eviction between commit and delivery.
     await runInDurableObject(repo(), (_actor, state) => {
       const now = new Date().toISOString()
-      new Outbox(state.storage.sql).append(identityEvent(OWNER.did, OWNER.handle, now), now)
+      new SqlOutbox(state.storage.sql).append(identityEvent(OWNER.did, OWNER.handle, now), now)
     })
     await abortAllDurableObjects()
     await repo().status() // any call starts the actor, which delivers what is pending

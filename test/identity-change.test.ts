@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { AccountLifecycle, type Identity } from '../src/actors/repo/account-status/account-lifecycle'
 import { AccountState } from '../src/actors/repo/account-status/account-state'
 import { RepoWriter } from '../src/actors/repo/commit/repo-writer'
-import { Outbox } from '../src/actors/repo/outbox/outbox'
-import { RecordIndex } from '../src/actors/repo/storage/record-index'
+import { SqlOutbox } from '../src/actors/repo/outbox/sql-outbox'
+import { SqlRecordIndex } from '../src/actors/repo/storage/sql-record-index'
 import { SqlRepoStorage } from '../src/actors/repo/storage/sql-repo-storage'
 import { OWNER } from './helpers/client'
 import { inScratchRepo } from './helpers/scratch-repo'
@@ -20,16 +20,15 @@ async function restartWith(
   identity: Partial<Identity>,
 ) {
   const keypair = await Secp256k1Keypair.import(keyHex)
-  const outbox = new Outbox(sql)
+  const outbox = new SqlOutbox(sql)
   const writer = await RepoWriter.open({
     transaction,
     blocks: new SqlRepoStorage(sql),
-    index: new RecordIndex(sql),
+    index: new SqlRecordIndex(sql),
     outbox,
     keypair,
     did: OWNER.did,
     handle: OWNER.handle,
-    now: () => new Date().toISOString(),
   })
   const full = {
     did: OWNER.did,

@@ -1,7 +1,8 @@
-import { env, runInDurableObject } from 'cloudflare:test'
+import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { AppPasswordStore } from '../src/actors/account/app-password-store'
 import { REFRESH_GRACE_MS, REFRESH_TTL_MS, SessionStore } from '../src/actors/account/session-store'
+import { scratchAccountStub } from './helpers/actors'
 import { OWNER } from './helpers/client'
 import { callAs, decodeJwt, login, mintHs256, type SessionOutput } from './helpers/session'
 import { expectXrpcError } from './helpers/xrpc-expect'
@@ -110,7 +111,7 @@ describe('deleteSession', () => {
 
 /** The store on its own actor instance, with a clock the test moves. */
 function withStores<T>(fn: (sessions: SessionStore, appPasswords: AppPasswordStore) => T): Promise<T> {
-  const stub = env.ACCOUNT.get(env.ACCOUNT.idFromName(`session-store-unit-${crypto.randomUUID()}`))
+  const stub = scratchAccountStub('session-store-unit')
   return runInDurableObject(stub, (_instance, state) => {
     const tx = <R>(f: () => R): R => state.storage.transactionSync(f)
     return fn(new SessionStore(state.storage.sql, tx), new AppPasswordStore(state.storage.sql, tx))

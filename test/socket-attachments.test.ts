@@ -1,7 +1,8 @@
-import { env, runInDurableObject } from 'cloudflare:test'
+import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { type SubscriberActor, shardStub } from '../src/actors/subscribers'
+import type { SubscriberActor } from '../src/actors/subscribers'
 import { parseState, type SubscriptionState } from '../src/actors/subscribers/subscription-state'
+import { shardStub } from './helpers/actors'
 import { agent, OWNER } from './helpers/client'
 import { subscribe } from './helpers/firehose-client'
 import { settledHead } from './helpers/sequencer'
@@ -13,7 +14,7 @@ import { settledHead } from './helpers/sequencer'
 async function storedStates() {
   const states: (SubscriptionState | null)[] = []
   for (let i = 0; i < 8; i++) {
-    await runInDurableObject(shardStub(env, i), async (actor: SubscriberActor, state) => {
+    await runInDurableObject(shardStub(i), async (actor: SubscriberActor, state) => {
       // biome-ignore lint/complexity/useLiteralKeys: the registry is private; the test waits on it.
       await actor['sockets'].written()
       for (const ws of state.getWebSockets()) states.push(parseState(ws.deserializeAttachment()))

@@ -1,10 +1,8 @@
 import { env } from 'cloudflare:test'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
+import { repoStub } from './actors'
 import { BASE_URL, OWNER, workerFetch } from './client'
-
-/** The single repo actor. */
-export const repoStub = () => env.REPO.get(env.REPO.idFromName('repo'))
 
 /** CIDv1, raw codec, sha2-256 of `bytes`, computed independently of the PDS (WebCrypto + multiformats). */
 export async function rawCid(bytes: Uint8Array): Promise<string> {

@@ -1,14 +1,8 @@
 import { SELF } from 'cloudflare:test'
 import { AtpAgent } from '@atproto/api'
-import { TEST_BINDINGS } from './test-identity'
+import { OWNER } from './test-identity'
 
-export const OWNER = {
-  did: TEST_BINDINGS.DID,
-  handle: TEST_BINDINGS.HANDLE,
-  hostname: TEST_BINDINGS.PDS_HOSTNAME,
-  signingKeyHex: TEST_BINDINGS.SIGNING_KEY,
-  authToken: TEST_BINDINGS.AUTH_TOKEN,
-}
+export { OWNER }
 
 export const BASE_URL = `https://${OWNER.hostname}`
 

@@ -1,6 +1,6 @@
-import { env } from 'cloudflare:test'
 import { decode } from '@atproto/lex-cbor'
 import type { Cid } from '@atproto/lex-data'
+import { repoStub } from './actors'
 import type { WireOp } from './op-inversion'
 import { withOpenedRepo } from './opened-repo'
 
@@ -21,9 +21,6 @@ export type CommitBody = {
   tooBig: boolean
   time: string
 }
-
-/** The single repo actor the Worker writes through. */
-export const repoStub = () => env.REPO.get(env.REPO.idFromName('repo'))
 
 /** Every outbox row of the repo actor after `afterId`, decoded, in id order. */
 export async function readOutboxEvents(afterId = 0): Promise<DecodedEvent[]> {

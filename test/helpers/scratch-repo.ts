@@ -1,4 +1,5 @@
-import { env, runInDurableObject } from 'cloudflare:test'
+import { runInDurableObject } from 'cloudflare:test'
+import { scratchRepoStub } from './actors'
 import { withOpenedRepo } from './opened-repo'
 
 /**
@@ -10,7 +11,7 @@ export async function inScratchRepo<T>(
   name: string,
   fn: (sql: SqlStorage, transaction: <R>(f: () => R) => R) => Promise<T>,
 ): Promise<T> {
-  const stub = env.REPO.get(env.REPO.idFromName(`${name}-${crypto.randomUUID()}`))
+  const stub = scratchRepoStub(name)
   await withOpenedRepo(stub, () => undefined)
   return runInDurableObject(stub, (_actor, state) =>
     fn(state.storage.sql, (f) => state.storage.transactionSync(f)),

@@ -1,11 +1,7 @@
-import { env } from 'cloudflare:test'
-import { sequencerStub } from '../../src/actors/sequencer'
+import { repoStub as repo, sequencerStub as sequencer } from './actors'
 import { withOpenedRepo } from './opened-repo'
 
-/** The single sequencer instance. */
-export const sequencer = () => sequencerStub(env)
-
-const repo = () => env.REPO.get(env.REPO.idFromName('repo'))
+export { sequencer }
 
 /**
  * Waits for the repo actor's delivery in progress, if any, to end (a hook, not a poll:

@@ -10,3 +10,12 @@ export const TEST_BINDINGS = {
   // No relays to notify from tests.
   RELAYS: '',
 }
+
+/** The owner the tests act as: the test identity's DID, handle, host, key and token. */
+export const OWNER = {
+  did: TEST_BINDINGS.DID,
+  handle: TEST_BINDINGS.HANDLE,
+  hostname: TEST_BINDINGS.PDS_HOSTNAME,
+  signingKeyHex: TEST_BINDINGS.SIGNING_KEY,
+  authToken: TEST_BINDINGS.AUTH_TOKEN,
+}

@@ -13,12 +13,14 @@ import { RepoWriter } from './commit/repo-writer'
 import { WriteGate } from './commit/write-gate'
 import { dropLegacyCredentials, legacyCredentials } from './legacy-credentials'
 import { REPO_MIGRATIONS } from './migrations'
-import { Outbox } from './outbox/outbox'
+import type { Outbox } from './outbox/outbox'
 import { OutboxDelivery } from './outbox/outbox-delivery'
+import { SqlOutbox } from './outbox/sql-outbox'
 import { PreferencesStore } from './preferences/preferences-store'
 import { RepoReader } from './read/repo-reader'
 import { AlarmSchedule } from './schedule/alarm-schedule'
-import { RecordIndex } from './storage/record-index'
+import { SqlAlarmDeadlines } from './schedule/sql-alarm-deadlines'
+import { SqlRecordIndex } from './storage/sql-record-index'
 import { SqlRepoStorage } from './storage/sql-repo-storage'
 
 /** Everything the repo actor forwards to, built once at start. */
@@ -67,11 +69,11 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
   runMigrations(ctx.storage, REPO_MIGRATIONS)
 
   const blocks = new SqlRepoStorage(sql)
-  const index = new RecordIndex(sql)
-  const outbox = new Outbox(sql)
+  const index = new SqlRecordIndex(sql)
+  const outbox: Outbox = new SqlOutbox(sql)
   const blobs = new BlobStore(sql)
   // One DO alarm, shared by outbox delivery retries and blob GC.
-  const alarms = new AlarmSchedule(sql, ctx.storage, log)
+  const alarms = new AlarmSchedule(new SqlAlarmDeadlines(sql), ctx.storage, log)
   const keypair = await Secp256k1Keypair.import(config.signingKeyHex)
   const writer = await RepoWriter.open({
     transaction,
@@ -81,7 +83,6 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     keypair,
     did: config.did,
     handle: config.handle,
-    now: () => new Date().toISOString(),
     blobRefs: blobs,
   })
   const delivery = new OutboxDelivery(

@@ -1,139 +1,36 @@
-import { concatBytes } from '@atproto/repo'
-import { type EventType, type StoredFrame, sequencedFrame } from '../../shared/event-frame'
+import type { EventType, StoredFrame } from '../../shared/event-frame'
 
 /** An event handed over by the repo actor; `outboxId` is its idempotency key. */
 export type IncomingEvent = { outboxId: number; type: EventType; body: Uint8Array }
 
 export type { StoredFrame }
 
-/** Durable Object SQLite caps a BLOB at 2 MB; larger frames are stored in chunks. */
-const CHUNK_BYTES = 1_000_000
+/** What `append` did: the outbox id and seq it stands at, and the frames it added. */
+export type Appended = { lastOutboxId: number; head: number; added: StoredFrame[] }
 
 /**
- * The persisted, sequenced event log. `seq` comes from a counter row that only
- * ever grows (never from the table's max), so pruning can never make a number
- * come back. Frames are encoded once, at append, and sent as stored.
+ * The persisted, sequenced event log: the firehose's replay buffer.
+ *
+ * Invariants: `seq` starts at 1 and only grows, with no gaps between appended events,
+ * and is never reused, even after pruning empties the log. An event whose outbox id
+ * is at or below the last one sequenced is a redelivery and is dropped. Frames are
+ * encoded once, at append, and read back byte for byte.
+ * Implementations: `SqlEventLog` (Durable Object SQLite), `MemoryEventLog` (tests).
  */
-export class EventLog {
-  /** The counter row, kept in memory: this actor is its only writer. */
-  private counters: { last_seq: number; last_outbox_id: number } | null = null
-
-  constructor(
-    private readonly sql: SqlStorage,
-    private readonly transaction: <T>(fn: () => T) => T,
-  ) {}
-
-  /** Sequences the events not seen before (by outbox id), in order, in one transaction; returns the new frames. */
-  append(events: IncomingEvent[], now: number): { lastOutboxId: number; head: number; added: StoredFrame[] } {
-    const result = this.transaction(() => {
-      let { last_seq: seq, last_outbox_id: lastOutboxId } = this.state()
-      const added: StoredFrame[] = []
-      for (const e of events) {
-        if (e.outboxId <= lastOutboxId) continue // redelivery
-        seq += 1
-        lastOutboxId = e.outboxId
-        const frame = sequencedFrame(e.type, e.body, seq)
-        this.insert(seq, e.type, frame, now)
-        added.push({ seq, frame })
-      }
-      this.sql.exec('UPDATE seq_state SET last_seq = ?, last_outbox_id = ? WHERE id = 1', seq, lastOutboxId)
-      return { lastOutboxId, head: seq, added }
-    })
-    // Only once the transaction committed: a rolled-back append leaves the counters as they were.
-    this.counters = { last_seq: result.head, last_outbox_id: result.lastOutboxId }
-    return result
-  }
-
+export interface EventLog {
+  /**
+   * Sequences the events not seen before (by outbox id), in order, all or none;
+   * `now` (ms, default the log's clock) is their sequencing time, for retention.
+   */
+  append(events: IncomingEvent[], now?: number): Appended
   /** The newest seq ever assigned (0 before the first event). */
-  head(): number {
-    return this.state().last_seq
-  }
-
-  lastOutboxId(): number {
-    return this.state().last_outbox_id
-  }
-
+  head(): number
+  /** The highest outbox id sequenced (0 before the first event). */
+  lastOutboxId(): number
   /** The oldest retained seq, or null when the log holds nothing. */
-  oldest(): number | null {
-    const row = this.sql.exec<{ seq: number | null }>('SELECT MIN(seq) AS seq FROM events').one()
-    return row.seq
-  }
-
-  /** Frames with seq > `after`, in order, up to `limit` frames and about `maxBytes`. */
-  read(after: number, limit: number, maxBytes: number): StoredFrame[] {
-    const rows = this.sql
-      .exec<{ seq: number; frame: ArrayBuffer | null; chunk_count: number }>(
-        'SELECT seq, frame, chunk_count FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
-        after,
-        limit,
-      )
-      .toArray()
-    const out: StoredFrame[] = []
-    let bytes = 0
-    for (const row of rows) {
-      const frame = row.frame ? new Uint8Array(row.frame) : this.readChunks(row.seq, row.chunk_count)
-      if (out.length > 0 && bytes + frame.byteLength > maxBytes) break
-      out.push({ seq: row.seq, frame })
-      bytes += frame.byteLength
-    }
-    return out
-  }
-
-  /** Deletes events older than `before` (ms) while keeping at least the newest `keep`. */
-  prune(before: number, keep: number): number {
-    const cutoff = this.head() - keep
-    if (cutoff <= 0) return 0
-    return this.transaction(() => {
-      const where = 'seq <= ? AND sequenced_at < ?'
-      this.sql.exec(
-        `DELETE FROM event_chunks WHERE seq IN (SELECT seq FROM events WHERE ${where})`,
-        cutoff,
-        before,
-      )
-      return this.sql.exec(`DELETE FROM events WHERE ${where}`, cutoff, before).rowsWritten
-    })
-  }
-
-  private state() {
-    this.counters ??= this.sql
-      .exec<{ last_seq: number; last_outbox_id: number }>(
-        'SELECT last_seq, last_outbox_id FROM seq_state WHERE id = 1',
-      )
-      .one()
-    return this.counters
-  }
-
-  private insert(seq: number, type: string, frame: Uint8Array, now: number): void {
-    if (frame.byteLength <= CHUNK_BYTES) {
-      this.sql.exec(
-        'INSERT INTO events (seq, type, sequenced_at, frame) VALUES (?, ?, ?, ?)',
-        seq,
-        type,
-        now,
-        frame,
-      )
-      return
-    }
-    const count = Math.ceil(frame.byteLength / CHUNK_BYTES)
-    this.sql.exec(
-      'INSERT INTO events (seq, type, sequenced_at, frame, chunk_count) VALUES (?, ?, ?, NULL, ?)',
-      seq,
-      type,
-      now,
-      count,
-    )
-    for (let i = 0; i < count; i++) {
-      const part = frame.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)
-      this.sql.exec('INSERT INTO event_chunks (seq, idx, bytes) VALUES (?, ?, ?)', seq, i, part)
-    }
-  }
-
-  private readChunks(seq: number, count: number): Uint8Array {
-    const parts = this.sql
-      .exec<{ bytes: ArrayBuffer }>('SELECT bytes FROM event_chunks WHERE seq = ? ORDER BY idx', seq)
-      .toArray()
-      .map((r) => new Uint8Array(r.bytes))
-    if (parts.length !== count) throw new Error(`event ${seq}: ${parts.length} of ${count} chunks`)
-    return concatBytes(parts)
-  }
+  oldest(): number | null
+  /** Frames with seq > `after`, in order, up to `limit` frames and about `maxBytes`; at least one if any. */
+  read(after: number, limit: number, maxBytes: number): StoredFrame[]
+  /** Deletes events sequenced before `before` (ms) except the newest `keep` seqs; returns how many. */
+  prune(before: number, keep: number): number
 }

@@ -5,11 +5,12 @@ import { openActor } from '../../shared/open-actor'
 import { runMigrations } from '../../shared/sql-migrations'
 import { shardStub } from '../subscribers'
 import { CrawlRequester } from './crawl-requester'
-import { EventLog, type IncomingEvent } from './event-log'
+import type { IncomingEvent } from './event-log'
 import { SEQUENCER_MIGRATIONS } from './migrations'
 import { type LogInfo, type ReadResult, Sequencer } from './sequencer'
 import { sqlShardSet } from './shard-set'
 import { ShardWaker } from './shard-waker'
+import { SqlEventLog } from './sql-event-log'
 
 export type { LogInfo, ReadResult } from './sequencer'
 
@@ -35,7 +36,7 @@ export class SequencerActor extends DurableObject<Env> {
     if (!config.ok) throw new Error(config.message)
     const { hostname, relays, retention } = config.value
     return new Sequencer({
-      log: new EventLog(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn)),
+      log: new SqlEventLog(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn)),
       shards: sqlShardSet(ctx.storage.sql),
       waker: (recent) =>
         new ShardWaker(

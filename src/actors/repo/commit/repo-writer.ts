@@ -1,12 +1,13 @@
 import type { Keypair } from '@atproto/crypto'
 import { type Cid, parseCid } from '@atproto/lex-data'
 import { def, MST, Repo } from '@atproto/repo'
+import { type Clock, isoNow, systemClock } from '../../../shared/clock'
 import { err, ok, type Result } from '../../../shared/result'
 import type { BlobRefHook } from '../blobs/blob-store'
 import type { Outbox } from '../outbox/outbox'
 import type { RepoCode } from '../repo-codes'
+import type { BlockStore } from '../storage/block-store'
 import type { RecordIndex } from '../storage/record-index'
-import type { SqlRepoStorage } from '../storage/sql-repo-storage'
 import { buildCommit, type PreparedWrite, type RepoHead } from './commit-builder'
 import {
   accountEvent,
@@ -21,13 +22,14 @@ import type { ApplyWritesInput, ApplyWritesOutput, WriteInput, WriteResult } fro
 export type RepoWriterDeps = {
   /** Runs a function as one SQLite transaction (`ctx.storage.transactionSync`). */
   transaction: <T>(fn: () => T) => T
-  blocks: SqlRepoStorage
+  blocks: BlockStore
   index: RecordIndex
   outbox: Outbox
   keypair: Keypair
   did: string
   handle: string
-  now: () => string
+  /** Commit and event times; the system clock unless a test moves time itself. */
+  clock?: Clock
   /** Blob references: checked in `resolve`, linked inside the commit transaction. */
   blobRefs?: BlobRefHook
 }
@@ -55,7 +57,7 @@ export class RepoWriter {
     if (root) return new RepoWriter(deps, await loadHead(deps.blocks, root.cid))
 
     const genesis = await Repo.formatInitCommit(deps.blocks, deps.did, deps.keypair)
-    const now = deps.now()
+    const now = isoNow(deps.clock ?? systemClock)
     const event = await commitEvent(
       { did: deps.did, commitCid: genesis.cid, rev: genesis.rev, ops: [], blocks: genesis.newBlocks },
       null,
@@ -95,7 +97,7 @@ export class RepoWriter {
     const built = await buildCommit(head, writes, this.deps.keypair)
     const tooBig = eventLimitProblem(built.ops.length, built.eventBlocks.byteSize)
     if (tooBig) return err('InvalidRequest', tooBig)
-    const now = this.deps.now()
+    const now = this.now()
     const event = await commitEvent(
       {
         did: head.did,
@@ -135,7 +137,7 @@ export class RepoWriter {
    */
   appendEvents(events: (time: string) => OutboxEvent[], alsoRun: () => void = () => {}): Promise<void> {
     return this.exclusive(async () => {
-      const now = this.deps.now()
+      const now = this.now()
       this.deps.transaction(() => {
         alsoRun()
         for (const e of events(now)) this.deps.outbox.append(e, now)
@@ -149,7 +151,7 @@ export class RepoWriter {
    */
   resign(before: (time: string) => OutboxEvent[], alsoRun: () => void = () => {}): Promise<void> {
     return this.exclusive(async () => {
-      const now = this.deps.now()
+      const now = this.now()
       const resigned = await resignHead(this.current, this.deps.keypair, now)
       this.deps.transaction(() => {
         alsoRun()
@@ -159,6 +161,10 @@ export class RepoWriter {
       })
       this.current = resigned.head
     })
+  }
+
+  private now(): string {
+    return isoNow(this.deps.clock ?? systemClock)
   }
 
   /** Turns inputs into concrete creates, updates and deletes against the current index. */
@@ -202,7 +208,7 @@ export class RepoWriter {
 
 const blobCids = (w: WriteInput): readonly string[] => (w.action === 'delete' ? [] : (w.blobs ?? []))
 
-async function loadHead(blocks: SqlRepoStorage, commitCid: Cid): Promise<RepoHead> {
+async function loadHead(blocks: BlockStore, commitCid: Cid): Promise<RepoHead> {
   const commit = await blocks.readObj(commitCid, def.commit)
   return {
     did: commit.did,

@@ -4,8 +4,8 @@ import { blocksToCarFile, cborToLexRecord, concatBytes, getRecords, writeCarStre
 import { err, ok, type Result } from '../../../shared/result'
 import type { RepoHead } from '../commit/commit-builder'
 import type { RepoCode } from '../repo-codes'
+import type { BlockStore } from '../storage/block-store'
 import type { RecordIndex } from '../storage/record-index'
-import type { SqlRepoStorage } from '../storage/sql-repo-storage'
 
 // `value` is IPLD JSON; typed loosely because the recursive JsonValue is too deep for RPC stub types.
 export type RecordView = { uri: string; cid: string; value: Record<string, unknown> }
@@ -22,7 +22,7 @@ const EXPORT_PAGE = 500
 /** Read-side queries over the record index and the block store, as of the writer's head. */
 export class RepoReader {
   constructor(
-    private readonly blocks: SqlRepoStorage,
+    private readonly blocks: BlockStore,
     private readonly index: RecordIndex,
     private readonly currentHead: () => RepoHead,
   ) {}

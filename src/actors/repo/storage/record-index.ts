@@ -4,56 +4,18 @@ export type RecordRow = { collection: string; rkey: string; cid: string; rev: st
 /**
  * The record index beside the MST, so reads and `listRecords` never walk the tree.
  * It is updated in the same transaction as the commit that changes it.
+ * Implementations: `SqlRecordIndex` (Durable Object SQLite), `MemoryRecordIndex` (tests).
  */
-export class RecordIndex {
-  constructor(private readonly sql: SqlStorage) {}
-
-  get(collection: string, rkey: string): RecordRow | null {
-    return (
-      this.sql
-        .exec<RecordRow>('SELECT * FROM records WHERE collection = ? AND rkey = ?', collection, rkey)
-        .toArray()[0] ?? null
-    )
-  }
-
-  put(row: RecordRow): void {
-    this.sql.exec(
-      'INSERT INTO records (collection, rkey, cid, rev) VALUES (?, ?, ?, ?) ON CONFLICT (collection, rkey) DO UPDATE SET cid = excluded.cid, rev = excluded.rev',
-      row.collection,
-      row.rkey,
-      row.cid,
-      row.rev,
-    )
-  }
-
-  delete(collection: string, rkey: string): void {
-    this.sql.exec('DELETE FROM records WHERE collection = ? AND rkey = ?', collection, rkey)
-  }
-
-  /** Newest first (descending rkey) unless `reverse`; the cursor is the last rkey returned. */
-  list(collection: string, limit: number, cursor: string | null, reverse: boolean): RecordRow[] {
-    const op = reverse ? '>' : '<'
-    const order = reverse ? 'ASC' : 'DESC'
-    const query =
-      cursor === null
-        ? this.sql.exec<RecordRow>(
-            `SELECT * FROM records WHERE collection = ? ORDER BY rkey ${order} LIMIT ?`,
-            collection,
-            limit,
-          )
-        : this.sql.exec<RecordRow>(
-            `SELECT * FROM records WHERE collection = ? AND rkey ${op} ? ORDER BY rkey ${order} LIMIT ?`,
-            collection,
-            cursor,
-            limit,
-          )
-    return query.toArray()
-  }
-
-  collections(): string[] {
-    return this.sql
-      .exec<{ collection: string }>('SELECT DISTINCT collection FROM records ORDER BY collection')
-      .toArray()
-      .map((r) => r.collection)
-  }
+export interface RecordIndex {
+  get(collection: string, rkey: string): RecordRow | null
+  /** Inserts the row, or replaces the cid and rev of the record at that path. */
+  put(row: RecordRow): void
+  delete(collection: string, rkey: string): void
+  /**
+   * Up to `limit` rows of `collection`, newest first (descending rkey) unless `reverse`;
+   * `cursor` is the last rkey of the previous page, excluded.
+   */
+  list(collection: string, limit: number, cursor: string | null, reverse: boolean): RecordRow[]
+  /** The distinct collections that hold records, in ascending order. */
+  collections(): string[]
 }

@@ -1,12 +1,15 @@
 import { type Cid, parseCid } from '@atproto/lex-data'
-import { BlockMap, type CommitData, ReadableBlockstore, type RepoStorage } from '@atproto/repo'
+import { BlockMap, type CommitData, ReadableBlockstore } from '@atproto/repo'
+import { type Clock, systemClock } from '../../../shared/clock'
+import {
+  type BlockPageQuery,
+  type BlockStore,
+  type PagedBlock,
+  PURGE_EVERY_MS,
+  RETIRED_BLOCK_GRACE_MS,
+} from './block-store'
 
 type BlockRow = { cid: string; bytes: ArrayBuffer }
-
-/** How long a removed block stays readable by exports that started before its removal. */
-export const RETIRED_BLOCK_GRACE_MS = 10 * 60 * 1000
-/** Retired blocks are purged at most this often: the purge is not needed on every write. */
-const PURGE_EVERY_MS = 60 * 1000
 /** Rows per multi-row statement, under the limit of bound parameters per query. */
 const ROWS_PER_STATEMENT = 25
 
@@ -19,14 +22,17 @@ function* chunks<T>(items: T[], size: number): Generator<T[]> {
 }
 
 /**
- * `@atproto/repo`'s RepoStorage over Durable Object SQLite. Blocks are keyed by
- * CID string with the rev that wrote them (for `getRepo?since=`). The `*Sync`
- * methods run inside a caller's `transactionSync`, so one commit lands whole.
+ * The block store over Durable Object SQLite (`blocks`, `repo_root`; migrations 1 and 5).
+ * Blocks are keyed by CID string with the rev that wrote them (for `getRepo?since=`).
+ * The `*Sync` methods run inside a caller's `transactionSync`, so one commit lands whole.
  */
-export class SqlRepoStorage extends ReadableBlockstore implements RepoStorage {
+export class SqlRepoStorage extends ReadableBlockstore implements BlockStore {
   private lastPurge = 0
 
-  constructor(private readonly sql: SqlStorage) {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly clock: Clock = systemClock,
+  ) {
     super()
   }
 
@@ -79,7 +85,7 @@ export class SqlRepoStorage extends ReadableBlockstore implements RepoStorage {
   }
 
   async applyCommit(commit: CommitData): Promise<void> {
-    this.applyCommitSync(commit, Date.now())
+    this.applyCommitSync(commit, this.clock.now())
   }
 
   putBlockSync(cid: Cid, block: Uint8Array, rev: string): void {
@@ -113,11 +119,7 @@ export class SqlRepoStorage extends ReadableBlockstore implements RepoStorage {
     )
   }
 
-  /**
-   * Writes a commit's new blocks, retires the blocks it made unreachable, moves the
-   * root, and purges blocks retired more than the grace period ago. A removed record
-   * block still named by another record stays live: two paths can hold identical records.
-   */
+  /** A removed block still named by a record stays live: the subquery on `records`. */
   applyCommitSync(commit: CommitData, now: number): void {
     this.putManySync(commit.newBlocks, commit.rev)
     const removed = commit.removedCids
@@ -142,11 +144,7 @@ export class SqlRepoStorage extends ReadableBlockstore implements RepoStorage {
     }
   }
 
-  /**
-   * One page of blocks in CID order, written after `since` (any rev when null) and
-   * no later than `upToRev`, so an export started at one head stays that head's.
-   */
-  pageBlocks(opts: { since: string | null; upToRev: string; afterCid: string; limit: number }) {
+  pageBlocks(opts: BlockPageQuery): PagedBlock[] {
     return this.sql
       .exec<BlockRow>(
         `SELECT cid, bytes FROM blocks

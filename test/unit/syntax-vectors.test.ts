@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { XRPCError } from '../src/shared/xrpc-error'
-import { assertCollection, assertRecordKey } from '../src/worker/record-prep'
-import { vectorLines } from './helpers/vector-lines'
-import nsidInvalid from './vectors/atproto-interop/syntax/nsid_syntax_invalid.txt?raw'
-import nsidValid from './vectors/atproto-interop/syntax/nsid_syntax_valid.txt?raw'
-import rkeyInvalid from './vectors/atproto-interop/syntax/recordkey_syntax_invalid.txt?raw'
-import rkeyValid from './vectors/atproto-interop/syntax/recordkey_syntax_valid.txt?raw'
+import { XRPCError } from '../../src/shared/xrpc-error'
+import { assertCollection, assertRecordKey } from '../../src/worker/record-prep'
+import { vectorLines } from '../helpers/vector-lines'
+import nsidInvalid from '../vectors/atproto-interop/syntax/nsid_syntax_invalid.txt?raw'
+import nsidValid from '../vectors/atproto-interop/syntax/nsid_syntax_valid.txt?raw'
+import rkeyInvalid from '../vectors/atproto-interop/syntax/recordkey_syntax_invalid.txt?raw'
+import rkeyValid from '../vectors/atproto-interop/syntax/recordkey_syntax_valid.txt?raw'
 
 /** Runs `fn` and returns the XRPCError it throws (failing if it returns). */
 function thrown(fn: () => unknown): XRPCError {

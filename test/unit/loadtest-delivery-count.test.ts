@@ -6,7 +6,7 @@ import {
   isComplete,
   type SeenEvent,
   sumCounts,
-} from '../tools/loadtest/delivery-count'
+} from '../../tools/loadtest/delivery-count'
 
 /** Five acknowledged writes, sequenced as 11..15, each a `#commit` with its rev. */
 const REVS = ['3kaaa', '3kaab', '3kaac', '3kaad', '3kaae']

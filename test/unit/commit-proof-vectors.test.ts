@@ -3,11 +3,11 @@ import { Secp256k1Keypair } from '@atproto/crypto'
 import { parseCid } from '@atproto/lex-data'
 import { MemoryBlockstore, MST, mstUtil } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
-import { buildCommit, type PreparedWrite, type RepoHead } from '../src/actors/repo/commit/commit-builder'
-import { invertSlice } from './helpers/op-inversion'
-import { readSignedCommit } from './helpers/signed-commit'
-import commitProofCases from './vectors/atproto-interop/firehose/commit-proof-fixtures.json'
-import keyHeights from './vectors/atproto-interop/mst/key_heights.json'
+import { buildCommit, type PreparedWrite, type RepoHead } from '../../src/actors/repo/commit/commit-builder'
+import { readSignedCommit } from '../helpers/commit-signature'
+import { invertSlice } from '../helpers/op-inversion'
+import commitProofCases from '../vectors/atproto-interop/firehose/commit-proof-fixtures.json'
+import keyHeights from '../vectors/atproto-interop/mst/key_heights.json'
 
 type ProofCase = (typeof commitProofCases)[number]
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { parseConfig, type RawSettings } from '../src/shared/config'
-import { XRPCError } from '../src/shared/xrpc-error'
-import { DidResolver } from '../src/worker/proxy/did-resolver'
-import { checkPublicUrl } from '../src/worker/proxy/endpoint-policy'
-import { forwardXrpc } from '../src/worker/proxy/forward'
-import { parseProxyHeader, proxyTargetFor } from '../src/worker/proxy/proxy-target'
-import { TEST_BINDINGS } from './helpers/test-identity'
+import { parseConfig, type RawSettings } from '../../src/shared/config'
+import { XRPCError } from '../../src/shared/xrpc-error'
+import { DidResolver } from '../../src/worker/proxy/did-resolver'
+import { checkPublicUrl } from '../../src/worker/proxy/endpoint-policy'
+import { forwardXrpc } from '../../src/worker/proxy/forward'
+import { parseProxyHeader, proxyTargetFor } from '../../src/worker/proxy/proxy-target'
+import { TEST_BINDINGS } from '../helpers/test-identity'
 
 async function xrpcErrorOf(p: Promise<unknown>): Promise<XRPCError> {
   try {

@@ -1,8 +1,8 @@
 import { jsonToLex } from '@atproto/lex-json'
 import { describe, expect, it } from 'vitest'
-import { declaredMimeType, mimeMismatch } from '../src/worker/blob-mime'
-import { parseRange } from '../src/worker/blob-range'
-import { collectBlobRefs } from '../src/worker/blob-refs'
+import { declaredMimeType, mimeMismatch } from '../../src/worker/blob-mime'
+import { parseRange } from '../../src/worker/blob-range'
+import { collectBlobRefs } from '../../src/worker/blob-refs'
 
 const bytes = (...parts: (number[] | string)[]): Uint8Array =>
   new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)))

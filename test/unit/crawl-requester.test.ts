@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CRAWL_INTERVAL_MS, CrawlRequester } from '../src/actors/sequencer/crawl-requester'
+import { CRAWL_INTERVAL_MS, CrawlRequester } from '../../src/actors/sequencer/crawl-requester'
 
 /** A fetch that records requests and answers 200, or fails for hosts named in `failing`. */
 function recordingFetch(failing: string[] = []) {

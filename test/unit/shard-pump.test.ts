@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import type { StoredFrame } from '../src/actors/sequencer/event-log'
+import type { StoredFrame } from '../../src/actors/sequencer/event-log'
 import {
   DEFAULT_LIMITS,
   type FrameSource,
   ShardPump,
   type SubscriberSocket,
-} from '../src/actors/subscribers/shard-pump'
-import { initialState, type SubscriptionState } from '../src/actors/subscribers/subscription-state'
-import { decodeFrame } from '../src/shared/event-frame'
+} from '../../src/actors/subscribers/shard-pump'
+import { initialState, type SubscriptionState } from '../../src/actors/subscribers/subscription-state'
+import { decodeFrame } from '../../src/shared/event-frame'
 
 /** A log of frames whose body is just the seq, readable like the sequencer's. */
 class FakeLog implements FrameSource {

@@ -2,7 +2,7 @@ import { encode } from '@atproto/lex-cbor'
 import { cidForCbor } from '@atproto/lex-data'
 import { CidSet, MemoryBlockstore, MST } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
-import { addCoveringProof } from '../src/actors/repo/commit/covering-proof'
+import { addCoveringProof } from '../../src/actors/repo/commit/covering-proof'
 
 /** A deterministic PRNG (LCG), so every run checks the same trees. */
 function prng(seed: number) {

@@ -3,8 +3,8 @@ import { encode } from '@atproto/lex-cbor'
 import { type Cid, cidForCbor } from '@atproto/lex-data'
 import { MemoryBlockstore, MST } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
-import { buildCommit, type PreparedWrite, type RepoHead } from '../src/actors/repo/commit/commit-builder'
-import { OWNER } from './helpers/client'
+import { buildCommit, type PreparedWrite, type RepoHead } from '../../src/actors/repo/commit/commit-builder'
+import { OWNER } from '../helpers/test-identity'
 
 /** The root any correct MST gives for these keys, built from scratch in a fresh store. */
 async function canonicalRoot(entries: Map<string, Cid>): Promise<Cid> {

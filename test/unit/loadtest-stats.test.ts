@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { percentile, ratio, summarize, timeSeries } from '../tools/loadtest/stats'
+import { percentile, ratio, summarize, timeSeries } from '../../tools/loadtest/stats'
 
 describe('percentile', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { type Config, DEFAULT_RETENTION, parseConfig, type RawSettings } from '../src/shared/config'
-import { TEST_BINDINGS } from './helpers/test-identity'
+import { type Config, DEFAULT_RETENTION, parseConfig, type RawSettings } from '../../src/shared/config'
+import { TEST_BINDINGS } from '../helpers/test-identity'
 
 const parse = (settings: RawSettings) => parseConfig({ ...TEST_BINDINGS, ...settings })
 

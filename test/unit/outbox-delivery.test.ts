@@ -1,10 +1,9 @@
-import { env, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { Outbox } from '../src/actors/repo/outbox/outbox'
-import { OutboxDelivery, type SequencerTarget } from '../src/actors/repo/outbox/outbox-delivery'
-import type { IncomingEvent } from '../src/actors/sequencer/event-log'
-import { createLogger } from '../src/shared/logger'
-import { withOpenedRepo } from './helpers/opened-repo'
+import { MemoryOutbox } from '../../src/actors/repo/outbox/memory-outbox'
+import type { Outbox } from '../../src/actors/repo/outbox/outbox'
+import { OutboxDelivery, type SequencerTarget } from '../../src/actors/repo/outbox/outbox-delivery'
+import type { IncomingEvent } from '../../src/actors/sequencer/event-log'
+import { createLogger } from '../../src/shared/logger'
 
 /** A sequencer stand-in that can fail on demand and dedupes by outbox id like the real one. */
 class FlakySequencer implements SequencerTarget {
@@ -26,15 +25,17 @@ class FlakySequencer implements SequencerTarget {
   }
 }
 
-/** An outbox on a scratch repo actor's SQLite (this instance never delivers by itself). */
-async function withOutbox<T>(fn: (outbox: Outbox) => Promise<T>): Promise<T> {
-  const stub = env.REPO.get(env.REPO.idFromName(`outbox-${crypto.randomUUID()}`))
-  const genesis = (await withOpenedRepo(stub, (r) => r.outbox.read(0, 10))).length
-  expect(genesis).toBe(3) // identity, account, genesis commit: waiting, undelivered
-  return runInDurableObject(stub, (_a, state) => fn(new Outbox(state.storage.sql)))
-}
-
 const event = { type: '#identity' as const, rev: null, body: new Uint8Array([0xa0]) }
+
+/**
+ * An in-memory outbox holding three undelivered rows, as a new repo's does (identity,
+ * account, genesis commit). The SQL outbox passes the same contract (test/outbox.test.ts).
+ */
+async function withOutbox<T>(fn: (outbox: Outbox) => Promise<T>): Promise<T> {
+  const outbox = new MemoryOutbox()
+  for (let i = 0; i < 3; i++) outbox.append(event, new Date().toISOString())
+  return fn(outbox)
+}
 
 describe('OutboxDelivery', () => {
   it('delivers every row once, in order, across failures, retries and lost acknowledgements', async () => {

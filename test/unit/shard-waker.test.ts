@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ShardWaker } from '../src/actors/sequencer/shard-waker'
-import type { StoredFrame } from '../src/shared/event-frame'
-import { FrameCache } from '../src/shared/frame-cache'
+import { ShardWaker } from '../../src/actors/sequencer/shard-waker'
+import type { StoredFrame } from '../../src/shared/event-frame'
+import { FrameCache } from '../../src/shared/frame-cache'
 
 const frame = (seq: number): StoredFrame => ({ seq, frame: new Uint8Array([seq]) })
 

@@ -1,8 +1,8 @@
 import { parseCid } from '@atproto/lex-data'
 import { BlockMap, DataDiff, MemoryBlockstore, MST } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
-import { invertSlice, opShapeProblem, type WireOp } from './helpers/op-inversion'
-import commitProofCases from './vectors/atproto-interop/firehose/commit-proof-fixtures.json'
+import { invertSlice, opShapeProblem, type WireOp } from '../helpers/op-inversion'
+import commitProofCases from '../vectors/atproto-interop/firehose/commit-proof-fixtures.json'
 
 // The checker must be able to say no, or the tests built on it prove nothing.
 
