@@ -30,6 +30,13 @@ const writeMethods: { name: string; send: (collection: string, record: unknown) 
   },
 ]
 
+/** `{ d: { d: … } }` nested `levels` deep. */
+const nested = (levels: number): object => {
+  let v: object = { leaf: true }
+  for (let i = 1; i < levels; i++) v = { d: v }
+  return v
+}
+
 const post = (extra: object) => ({
   $type: 'app.bsky.feed.post',
   text: 'hi',
@@ -50,10 +57,21 @@ const badRecords: [string, string, unknown, RegExp][] = [
   ['a record that is a string', THING, 'just text', /object/],
   ['a record that is an array', THING, [1, 2], /object/],
   ['a record that is null', THING, null, /object/],
+  ['a record nested 129 levels deep', THING, { $type: THING, ...nested(129) }, /nested too deeply/],
+  ['a record nested 10,000 levels deep', THING, { $type: THING, ...nested(10_000) }, /nested too deeply/],
   ['a malformed blob ref', THING, { $type: THING, img: { $type: 'blob', ref: { $link: 'nope' } } }, /blob/i],
 ]
 
 describe.each(writeMethods)('$name refuses bad records', ({ send }) => {
+  it('accepts a record nested 128 levels deep', async () => {
+    const res = await send(THING, { $type: THING, ...nested(128) })
+    expect(res.status).toBe(200)
+    // putRecord and applyWrites write rkey bad-input: leave it free for the next method.
+    await xrpc('com.atproto.repo.deleteRecord', {
+      body: { repo: OWNER.did, collection: THING, rkey: 'bad-input' },
+    })
+  })
+
   it.each(badRecords)(
     'refuses %s with 400 InvalidRequest and writes nothing',
     async (_name, collection, record, reason) => {

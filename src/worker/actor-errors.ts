@@ -16,6 +16,7 @@ const XRPC_FOR_CODE: Record<ActorCode, { status: number; error?: string }> = {
   RecordNotFound: { status: 400 },
   BlockNotFound: { status: 400 },
   AccountDeactivated: { status: 400 },
+  RepoDeactivated: { status: 400 },
   UploadExpired: { status: 400, error: 'InvalidRequest' },
   ExpiredToken: { status: 400 },
 }

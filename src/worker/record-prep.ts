@@ -9,6 +9,8 @@ import { collectBlobRefs } from './blob-refs'
 
 /** Records larger than this (DAG-CBOR) are refused (spec:sync). */
 export const MAX_RECORD_BYTES = 1_000_000
+/** Deepest nesting of objects and arrays a record may have (checked before encoding). */
+export const MAX_RECORD_DEPTH = 128
 
 export type ValidationStatus = 'valid' | 'unknown'
 
@@ -46,6 +48,10 @@ export async function prepareRecord(
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw invalidRequest('Record must be a JSON object')
   }
+  const depth = nestingDepth(record)
+  if (depth > MAX_RECORD_DEPTH) {
+    throw invalidRequest(`Record is nested too deeply: more than ${MAX_RECORD_DEPTH} levels`)
+  }
   const json = { ...(record as Record<string, unknown>) }
   json.$type ??= collection
   if (json.$type !== collection) {
@@ -66,6 +72,23 @@ export async function prepareRecord(
   }
   const cid = (await cidForCbor(bytes)).toString()
   return { bytes, cid, validationStatus, blobs: collectBlobRefs(value) }
+}
+
+/**
+ * How deeply objects and arrays nest in a JSON value, counted without recursion so a
+ * hostile record cannot overflow the stack; stops counting once past the limit.
+ */
+function nestingDepth(value: unknown): number {
+  let deepest = 0
+  const stack: [unknown, number][] = [[value, 1]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number]
+    if (typeof v !== 'object' || v === null) continue
+    deepest = Math.max(deepest, depth)
+    if (deepest > MAX_RECORD_DEPTH) return deepest
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1])
+  }
+  return deepest
 }
 
 function validateRecord(

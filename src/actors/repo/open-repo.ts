@@ -120,7 +120,12 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
       takeOrphaned: () => blobs.takeOrphaned(),
       collectSoon: () => blobGc.soon(),
     }),
-    reader: new RepoReader(blocks, index, () => writer.head),
+    reader: new RepoReader(
+      blocks,
+      index,
+      () => writer.head,
+      () => lifecycle.status().active,
+    ),
     outbox,
     lifecycle,
     blobs,

@@ -45,7 +45,7 @@ export class RepoActor extends DurableObject<Env> {
     await (await this.opened).setActive(active)
   }
 
-  async describe(): Promise<{ did: string; collections: string[] }> {
+  async describe(): Promise<Result<{ did: string; collections: string[] }, RepoCode>> {
     return (await this.opened).reader.describe()
   }
 

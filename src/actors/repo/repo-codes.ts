@@ -5,4 +5,5 @@ export type RepoCode =
   | 'RecordNotFound'
   | 'BlockNotFound'
   | 'AccountDeactivated'
+  | 'RepoDeactivated'
   | 'UploadExpired'

@@ -17,7 +17,7 @@ export const repoReadMethods: XrpcMethods = {
     type: 'query',
     handler: async ({ params, config, repo }) => {
       assertOwnerRepo(config, params.string('repo'), 'InvalidRequest')
-      const { collections } = await repo.describe()
+      const { collections } = unwrap(await repo.describe())
       return {
         handle: config.handle,
         did: config.did,
@@ -43,12 +43,13 @@ export const repoReadMethods: XrpcMethods = {
     type: 'query',
     handler: async ({ params, config, repo }) => {
       assertOwnerRepo(config, params.string('repo'), 'InvalidRequest')
-      return repo.listRecords({
+      const page = await repo.listRecords({
         collection: collectionParam(params.string('collection')),
         limit: params.integer('limit', { min: 1, max: 100, fallback: 50 }),
         cursor: params.optionalString('cursor') ?? null,
         reverse: params.boolean('reverse') ?? false,
       })
+      return unwrap(page)
     },
   },
 }

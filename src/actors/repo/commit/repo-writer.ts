@@ -2,7 +2,7 @@ import type { Keypair } from '@atproto/crypto'
 import { type Cid, parseCid } from '@atproto/lex-data'
 import { def, MST, Repo } from '@atproto/repo'
 import { type Clock, isoNow, systemClock } from '../../../shared/clock'
-import { err, ok, type Result } from '../../../shared/result'
+import { type Err, err, ok, type Result } from '../../../shared/result'
 import type { BlobRefHook } from '../blobs/blob-store'
 import type { Outbox } from '../outbox/outbox'
 import type { RepoCode } from '../repo-codes'
@@ -72,9 +72,16 @@ export class RepoWriter {
     return new RepoWriter(deps, await loadHead(deps.blocks, genesis.cid))
   }
 
-  /** Applies a batch of writes as one commit. Calls are serialized. */
-  applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput, RepoCode>> {
-    return this.exclusive(() => this.applyNow(input))
+  /**
+   * Applies a batch of writes as one commit. Calls are serialized. `refusal` runs inside
+   * the queue, right before the write: a status change queued ahead of it (a deactivation)
+   * has taken effect by then, so no write lands after the event that announced it.
+   */
+  applyWrites(
+    input: ApplyWritesInput,
+    refusal: () => Err<RepoCode> | null = () => null,
+  ): Promise<Result<ApplyWritesOutput, RepoCode>> {
+    return this.exclusive(async () => refusal() ?? this.applyNow(input))
   }
 
   /** Runs `fn` in the write queue: no write is in progress while it runs (blob GC uses this). */

@@ -17,15 +17,16 @@ export type WriteGateDeps = {
 
 /**
  * The way into the repo writer for record writes: refuses them while the account is
- * deactivated, and after a commit starts its delivery to the firehose and, when a blob
+ * deactivated (checked inside the write queue), and after a commit starts its delivery to the firehose and, when a blob
  * lost its last reference, blob collection.
  */
 export class WriteGate {
   constructor(private readonly deps: WriteGateDeps) {}
 
   async apply(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput, RepoCode>> {
-    if (!this.deps.isActive()) return err('AccountDeactivated', 'Account is deactivated')
-    const result = await this.deps.writer.applyWrites(input)
+    const result = await this.deps.writer.applyWrites(input, () =>
+      this.deps.isActive() ? null : err('AccountDeactivated', 'Account is deactivated'),
+    )
     if (result.ok && result.value.commit) this.deps.afterCommit()
     if (this.deps.takeOrphaned()) await this.deps.collectSoon()
     return result

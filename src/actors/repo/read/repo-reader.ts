@@ -1,7 +1,7 @@
 import { type Cid, parseCidSafe } from '@atproto/lex-data'
 import { lexToJson } from '@atproto/lex-json'
 import { blocksToCarFile, cborToLexRecord, concatBytes, getRecords, writeCarStream } from '@atproto/repo'
-import { err, ok, type Result } from '../../../shared/result'
+import { type Err, err, ok, type Result } from '../../../shared/result'
 import type { RepoHead } from '../commit/commit-builder'
 import type { RepoCode } from '../repo-codes'
 import type { BlockStore } from '../storage/block-store'
@@ -25,13 +25,23 @@ export class RepoReader {
     private readonly blocks: BlockStore,
     private readonly index: RecordIndex,
     private readonly currentHead: () => RepoHead,
+    /** Whether the repo is served: a deactivated account's records are served to nobody. */
+    private readonly isActive: () => boolean,
   ) {}
 
-  describe(): { did: string; collections: string[] } {
-    return { did: this.currentHead().did, collections: this.index.collections() }
+  private unavailable(): Err<RepoCode> | null {
+    return this.isActive()
+      ? null
+      : err('RepoDeactivated', `Repo has been deactivated: ${this.currentHead().did}`)
+  }
+
+  describe(): Result<{ did: string; collections: string[] }, RepoCode> {
+    return this.unavailable() ?? ok({ did: this.currentHead().did, collections: this.index.collections() })
   }
 
   async getRecord(collection: string, rkey: string, cid?: string): Promise<Result<RecordView, RepoCode>> {
+    const refused = this.unavailable()
+    if (refused) return refused
     const head = this.currentHead()
     const row = this.index.get(collection, rkey)
     const uri = `at://${head.did}/${collection}/${rkey}`
@@ -40,7 +50,11 @@ export class RepoReader {
     return ok({ uri, cid: row.cid, value: await this.readJson(row.cid) })
   }
 
-  async listRecords(opts: ListRecordsOptions): Promise<{ records: RecordView[]; cursor?: string }> {
+  async listRecords(
+    opts: ListRecordsOptions,
+  ): Promise<Result<{ records: RecordView[]; cursor?: string }, RepoCode>> {
+    const refused = this.unavailable()
+    if (refused) return refused
     const head = this.currentHead()
     const rows = this.index.list(opts.collection, opts.limit, opts.cursor, opts.reverse)
     const records: RecordView[] = []
@@ -52,7 +66,7 @@ export class RepoReader {
       })
     }
     const last = rows.at(-1)
-    return rows.length === opts.limit && last ? { records, cursor: last.rkey } : { records }
+    return ok(rows.length === opts.limit && last ? { records, cursor: last.rkey } : { records })
   }
 
   /** A CAR proving the record's presence or absence under the current commit. */
