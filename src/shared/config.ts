@@ -148,6 +148,9 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
   if (!graceHours.ok) return graceHours
   const proxy = parseProxy(env)
   if (!proxy.ok) return proxy
+  if (proxy.value.allowInsecure && !isLoopbackHost(hostname)) {
+    return badSetting('PROXY_ALLOW_INSECURE', `is for local development only, and PDS_HOSTNAME is ${hostname}`)
+  }
 
   return ok({
     ...identity.value,

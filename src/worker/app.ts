@@ -45,6 +45,18 @@ export const app = new Hono<{ Bindings: Env }>()
 // Open CORS as the reference PDS (Express `cors()`): any origin, request headers reflected.
 app.use('*', cors({ origin: '*', maxAge: 86400, exposeHeaders: ['*'] }))
 
+// XRPC answers are data, never a page of this origin: no sniffing, nothing loads or runs.
+app.use('/xrpc/*', async (c, next) => {
+  await next()
+  if (c.res.status === 101) return
+  const hardened = new Response(c.res.body, c.res)
+  hardened.headers.set('x-content-type-options', 'nosniff')
+  if (!hardened.headers.has('content-security-policy')) {
+    hardened.headers.set('content-security-policy', "default-src 'none'")
+  }
+  c.res = hardened
+})
+
 app.get('/', (c) => {
   const config = configFor(c.env)
   return c.text(

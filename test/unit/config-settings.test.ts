@@ -78,6 +78,14 @@ describe('optional settings', () => {
     expect(refusal({ CHAT_URL: 'nope' })).toContain("CHAT_DID's URL")
   })
 
+  it('allow PROXY_ALLOW_INSECURE only on a loopback host', () => {
+    expect(refusal({ PROXY_ALLOW_INSECURE: 'true' })).toContain('PROXY_ALLOW_INSECURE')
+    expect(value({ PROXY_ALLOW_INSECURE: 'true', PDS_HOSTNAME: 'localhost:8787' }).proxy.allowInsecure).toBe(
+      true,
+    )
+    expect(value({ PROXY_ALLOW_INSECURE: 'false' }).proxy.allowInsecure).toBe(false)
+  })
+
   it('choose relays: the list when set (even empty), else bsky.network except on loopback', () => {
     expect(value({ RELAYS: undefined }).relays).toEqual(['https://bsky.network'])
     expect(value({ RELAYS: undefined, PDS_HOSTNAME: 'localhost:8787' }).relays).toEqual([])

@@ -85,6 +85,14 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     handle: config.handle,
     blobRefs: blobs,
   })
+  // A stored repo of another DID (a changed setting, a copied state folder) is never
+  // written under the configured one: the actor refuses to open.
+  if (writer.head.did !== config.did) {
+    throw new Error(
+      `The stored repo belongs to ${writer.head.did}, but the setting DID is ${config.did}: ` +
+        'restore the original DID, or start from empty state for the new one',
+    )
+  }
   const delivery = new OutboxDelivery(
     outbox,
     sequencerStub(env),

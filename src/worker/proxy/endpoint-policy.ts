@@ -1,13 +1,19 @@
 import { invalidRequest } from '../../shared/xrpc-error'
+import { isNonPublicIpv4, isNonPublicIpv6, parseIpv4, parseIpv6 } from './ip-ranges'
 
-const PRIVATE_V4 = [/^127\./, /^10\./, /^172\.(1[6-9]|2\d|3[01])\./, /^192\.168\./, /^169\.254\./, /^0\./]
-
-/** Loopback, link-local and private-network hosts: never a public service. */
+/** Loopback, link-local, private-network and other non-public hosts: never a public service. */
 export function isLocalHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '')
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
   if (host === 'localhost' || host.endsWith('.localhost')) return true
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return PRIVATE_V4.some((re) => re.test(host))
-  if (host.includes(':')) return host === '::1' || host === '::' || /^(fc|fd|fe80)/.test(host)
+  const v4 = parseIpv4(host)
+  if (v4 !== null) return isNonPublicIpv4(v4)
+  if (host.includes(':')) {
+    const v6 = parseIpv6(host)
+    return v6 === null || isNonPublicIpv6(v6)
+  }
   return false
 }
 

@@ -81,10 +81,23 @@ export async function forwardXrpc(input: ForwardInput): Promise<Response> {
     throw new XRPCError(502, 'UpstreamFailure', `Upstream service answered ${upstream.status}`)
   }
   pick(upstream.headers, RESPONSE_CONTENT_HEADERS, out)
+  if (rendersAsPage(out.get('content-type'))) out.set('content-type', 'application/octet-stream')
   // The runtime hands us a decoded body when it decompressed it, so a length only fits plain bodies.
   const length = upstream.headers.get('content-length')
   if (length !== null && !upstream.headers.has('content-encoding')) out.set('content-length', length)
   return new Response(req.method === 'HEAD' ? null : upstream.body, { status: upstream.status, headers: out })
+}
+
+/**
+ * Content types a browser would render as a document of this origin (scripts included):
+ * an upstream must not be able to serve a page from the PDS's host through the proxy.
+ */
+function rendersAsPage(contentType: string | null): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? ''
+  return (
+    /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml)$/.test(type) ||
+    type.endsWith('+xml')
+  )
 }
 
 /** Keeps an upstream error's status and `{error, message}`; a 500 becomes 502 UpstreamFailure. */
