@@ -6,6 +6,7 @@ import { repoStub as repo, sequencerStub as sequencer } from './helpers/actors'
 import { agent, OWNER } from './helpers/client'
 import { checkStream, seqs } from './helpers/firehose-checks'
 import { subscribe } from './helpers/firehose-client'
+import { withSequencer } from './helpers/opened-repo'
 import { settledHead, untilHead } from './helpers/sequencer'
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
@@ -70,7 +71,7 @@ describe('firehose durability', () => {
   it('replays from the oldest kept event after an OutdatedCursor info once old events are pruned', async () => {
     await createRecords(4, 'com.example.prune')
     const head = await settledHead()
-    expect(await sequencer().prune({ maxAgeMs: 0, minEvents: 3 })).toBe(head - 3)
+    expect(await withSequencer((s) => s.prune({ maxAgeMs: 0, minEvents: 3 }))).toBe(head - 3)
     expect(await sequencer().info()).toEqual({ head, oldest: head - 2 })
     const sub = await subscribe(1)
     const frames = await sub.waitFor(4)

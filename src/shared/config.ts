@@ -149,7 +149,10 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
   const proxy = parseProxy(env)
   if (!proxy.ok) return proxy
   if (proxy.value.allowInsecure && !isLoopbackHost(hostname)) {
-    return badSetting('PROXY_ALLOW_INSECURE', `is for local development only, and PDS_HOSTNAME is ${hostname}`)
+    return badSetting(
+      'PROXY_ALLOW_INSECURE',
+      `is for local development only, and PDS_HOSTNAME is ${hostname}`,
+    )
   }
 
   return ok({

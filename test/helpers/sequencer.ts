@@ -1,5 +1,5 @@
 import { repoStub as repo, sequencerStub as sequencer } from './actors'
-import { withOpenedRepo } from './opened-repo'
+import { withOpenedRepo, withSequencer } from './opened-repo'
 
 export { sequencer }
 
@@ -28,7 +28,7 @@ export async function settledHead(): Promise<number> {
       id = rows.at(-1)?.id ?? id
     return id
   })
-  const sequenced = await sequencer().lastOutboxId()
+  const sequenced = await withSequencer((s) => s.lastOutboxId())
   if (sequenced < last)
     throw new Error(`outbox id ${last} not sequenced (${sequenced}) once delivery stopped`)
   return (await sequencer().info()).head

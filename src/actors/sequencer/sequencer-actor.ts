@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
-import { parseConfig, type RetentionPolicy } from '../../shared/config'
+import { parseConfig } from '../../shared/config'
 import { createLogger } from '../../shared/logger'
 import { openActor } from '../../shared/open-actor'
 import { runMigrations } from '../../shared/sql-migrations'
@@ -70,20 +70,12 @@ export class SequencerActor extends DurableObject<Env> {
     return (await this.opened).read(after, limit, maxBytes)
   }
 
-  async lastOutboxId(): Promise<number> {
-    return (await this.opened).lastOutboxId()
-  }
-
   async registerShard(name: string): Promise<void> {
     ;(await this.opened).registerShard(name)
   }
 
   async unregisterShard(name: string): Promise<void> {
     ;(await this.opened).unregisterShard(name)
-  }
-
-  async prune(policy?: RetentionPolicy): Promise<number> {
-    return (await this.opened).prune(policy)
   }
 
   override async alarm(): Promise<void> {
