@@ -1,8 +1,12 @@
 import { DurableObject } from 'cloudflare:workers'
+import { parseConfig } from '../../shared/config'
+import { DEFAULT_FIREHOSE_LIMITS, type FirehoseLimits } from '../../shared/config-firehose'
 import { errorFrame, type StoredFrame } from '../../shared/event-frame'
 import { createLogger } from '../../shared/logger'
+import { XRPCError } from '../../shared/xrpc-error'
 import { sequencerStub } from '../sequencer'
-import { ShardPump } from './shard-pump'
+import { CLIENT_HEADER, clientFromTags, clientTag } from './client-address'
+import { DEFAULT_LIMITS, ShardPump } from './shard-pump'
 import { SocketRegistry } from './socket-registry'
 import { initialState, parseCursor } from './subscription-state'
 
@@ -11,20 +15,30 @@ const log = createLogger('subs')
 /**
  * A subscriber shard: holds hibernatable `subscribeRepos` WebSockets and streams
  * the sequencer's log to them. A thin shell around ShardPump; per-socket state
- * lives in each socket's attachment, so hibernation loses nothing.
+ * lives in each socket's attachment and its client in a tag, so hibernation loses
+ * nothing. The Worker routes every socket of one client here, so the caps per client
+ * and per shard are counted exactly, from the sockets themselves.
  */
 export class SubscriberActor extends DurableObject<Env> {
   private readonly pump: ShardPump
   private readonly sockets: SocketRegistry
   private registered = false
+  private readonly limits: FirehoseLimits
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     const sequencer = sequencerStub(env)
-    this.sockets = new SocketRegistry(() => ctx.getWebSockets())
+    // The Worker refuses every request while a setting is broken, so defaults are only a fallback.
+    const config = parseConfig(env)
+    this.limits = config.ok ? config.value.firehose : DEFAULT_FIREHOSE_LIMITS
+    this.sockets = new SocketRegistry(
+      () => ctx.getWebSockets(),
+      (ws) => clientFromTags(ctx.getTags(ws)),
+    )
     this.pump = new ShardPump(
       { read: (after, limit, maxBytes) => sequencer.read(after, limit, maxBytes) },
       () => this.sockets.open(),
+      { ...DEFAULT_LIMITS, ...this.limits },
     )
   }
 
@@ -32,18 +46,38 @@ export class SubscriberActor extends DurableObject<Env> {
   override async fetch(req: Request): Promise<Response> {
     const parsed = parseCursor(new URL(req.url).searchParams.get('cursor'))
     const cursor = parsed.ok ? parsed.cursor : null
+    const clientKey = req.headers.get(CLIENT_HEADER) ?? 'unknown'
     const { head } = await sequencerStub(this.env).info()
+    // Counted and accepted with no await in between, so two upgrades cannot both take the last place.
+    const full = this.capReached(clientKey)
+    if (full) return new XRPCError(429, 'RateLimitExceeded', full).toResponse()
     const { 0: client, 1: server } = new WebSocketPair()
-    this.ctx.acceptWebSocket(server)
+    this.ctx.acceptWebSocket(server, [clientTag(clientKey)])
     if (cursor !== null && cursor > head) {
-      server.send(errorFrame('FutureCursor', 'Cursor in the future.'))
-      server.close(1008, 'FutureCursor')
+      // Sent once the 101 is on its way: a close issued before the response is returned
+      // reached the client's error frame but not its close under `wrangler dev`.
+      this.ctx.waitUntil(
+        scheduler.wait(0).then(() => {
+          server.send(errorFrame('FutureCursor', 'Cursor in the future.'))
+          server.close(1008, 'FutureCursor')
+        }),
+      )
     } else {
       this.sockets.add(server, initialState(cursor, head))
       await this.register()
       this.ctx.waitUntil(this.pump.wake(head).catch((e) => log.error('pump failed', { error: String(e) })))
     }
     return new Response(null, { status: 101, webSocket: client })
+  }
+
+  /** Why another socket of `client` would be one too many, or null when there is room. */
+  private capReached(client: string): string | null {
+    const open = (sockets: WebSocket[]) => sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length
+    if (open(this.ctx.getWebSockets(clientTag(client))) >= this.limits.maxSocketsPerClient)
+      return `at most ${this.limits.maxSocketsPerClient} firehose sockets per client address`
+    if (open(this.ctx.getWebSockets()) >= this.limits.maxSocketsPerShard)
+      return 'this server holds as many firehose sockets as it can; try again later'
+    return null
   }
 
   /** The sequencer's word that the log reached `head`. */
