@@ -52,17 +52,15 @@ export class SubscriberActor extends DurableObject<Env> {
     const full = this.capReached(clientKey)
     if (full) return new XRPCError(429, 'RateLimitExceeded', full).toResponse()
     const { 0: client, 1: server } = new WebSocketPair()
-    this.ctx.acceptWebSocket(server, [clientTag(clientKey)])
     if (cursor !== null && cursor > head) {
-      // Sent once the 101 is on its way: a close issued before the response is returned
-      // reached the client's error frame but not its close under `wrangler dev`.
-      this.ctx.waitUntil(
-        scheduler.wait(0).then(() => {
-          server.send(errorFrame('FutureCursor', 'Cursor in the future.'))
-          server.close(1008, 'FutureCursor')
-        }),
-      )
+      // A plain socket, not a hibernatable one: under `wrangler dev` the close of a
+      // hibernatable socket issued here (or later, from waitUntil) never reached the
+      // client, which saw the error frame and then waited; a plain one closes at once.
+      server.accept()
+      server.send(errorFrame('FutureCursor', 'Cursor in the future.'))
+      server.close(1008, 'FutureCursor')
     } else {
+      this.ctx.acceptWebSocket(server, [clientTag(clientKey)])
       this.sockets.add(server, initialState(cursor, head))
       await this.register()
       this.ctx.waitUntil(this.pump.wake(head).catch((e) => log.error('pump failed', { error: String(e) })))
