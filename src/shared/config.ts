@@ -1,4 +1,5 @@
 import { ensureValidDid, ensureValidHandle } from '@atproto/syntax'
+import { type FirehoseLimits, parseFirehoseLimits } from './config-firehose'
 import {
   badSetting,
   type ConfigResult,
@@ -31,6 +32,11 @@ export type RawSettings = {
   FIREHOSE_RETENTION_HOURS?: string
   FIREHOSE_RETENTION_MIN_EVENTS?: string
   SUBSCRIBER_SHARDS?: string
+  FIREHOSE_MAX_SOCKETS_PER_IP?: string
+  FIREHOSE_MAX_SOCKETS_PER_SHARD?: string
+  FIREHOSE_SOCKET_BYTES_PER_SEC?: string
+  FIREHOSE_SOCKET_BURST_BYTES?: string
+  FIREHOSE_SLOW_GRACE_SECONDS?: string
   BLOB_UPLOAD_LIMIT?: string
   BLOB_GRACE_HOURS?: string
   APPVIEW_DID?: string
@@ -79,6 +85,8 @@ export type Config = {
   relays: string[]
   retention: RetentionPolicy
   subscriberShards: number
+  /** What one firehose client may cost (`FIREHOSE_*` limits, `config-firehose.ts`). */
+  firehose: FirehoseLimits
   /** Largest blob upload, in bytes. */
   blobUploadLimit: number
   /** How long an unreferenced upload is kept, in ms. */
@@ -154,6 +162,8 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
       `is for local development only, and PDS_HOSTNAME is ${hostname}`,
     )
   }
+  const firehose = parseFirehoseLimits(env)
+  if (!firehose.ok) return firehose
 
   return ok({
     ...identity.value,
@@ -166,6 +176,7 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
           : ['https://bsky.network'],
     retention: { maxAgeMs: hours.value * 3_600_000, minEvents: minEvents.value },
     subscriberShards: shards.value,
+    firehose: firehose.value,
     blobUploadLimit: uploadLimit.value,
     blobGraceMs: Math.round(graceHours.value * 3_600_000),
     proxy: proxy.value,

@@ -3,7 +3,9 @@ import type { StoredFrame } from './event-frame'
 /**
  * Recent frames by seq: on a shard, shared by its sockets so sockets at one
  * position cost one read; on the sequencer, what it hands shards with each
- * notification. Bounded by count and bytes; the lowest seqs go first.
+ * notification. Bounded by count and bytes; the frames added first go first (on the
+ * sequencer those are the lowest seqs; on a shard, windows read for sockets that have
+ * since moved on, not the window just read for the lowest socket).
  */
 export class FrameCache {
   private readonly frames = new Map<number, Uint8Array>()
@@ -44,8 +46,8 @@ export class FrameCache {
 
   private evict(): void {
     if (this.frames.size <= this.maxFrames && this.bytes <= this.maxBytes) return
-    const seqs = [...this.frames.keys()].sort((a, b) => a - b)
-    for (const seq of seqs) {
+    // A Map iterates in insertion order.
+    for (const seq of this.frames.keys()) {
       if (this.frames.size <= this.maxFrames && this.bytes <= this.maxBytes) return
       this.bytes -= this.frames.get(seq)?.byteLength ?? 0
       this.frames.delete(seq)

@@ -39,7 +39,10 @@ class FakeSocket implements SubscriberSocket {
   received: Uint8Array[] = []
   closed: { code: number; reason: string } | null = null
   buffered: number | undefined = undefined
-  constructor(public state: SubscriptionState) {}
+  constructor(
+    public state: SubscriptionState,
+    readonly client = 'client-a',
+  ) {}
   setState(s: SubscriptionState) {
     this.state = s
   }

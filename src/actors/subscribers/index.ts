@@ -1,5 +1,6 @@
 import type { SubscriberActor } from './subscriber-actor'
 
+export { CLIENT_HEADER, clientKey, shardForClient } from './client-address'
 export { SubscriberActor } from './subscriber-actor'
 export { parseCursor } from './subscription-state'
 

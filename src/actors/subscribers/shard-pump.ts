@@ -1,13 +1,18 @@
 import { CoalescingRunner } from '../../shared/coalescing-runner'
+import type { FirehoseLimits } from '../../shared/config-firehose'
+import { DEFAULT_FIREHOSE_LIMITS } from '../../shared/config-firehose'
 import type { StoredFrame } from '../../shared/event-frame'
 import { errorFrame, messageFrame } from '../../shared/event-frame'
 import { FrameCache } from '../../shared/frame-cache'
 import type { ReadResult } from '../sequencer'
+import { ClientBudgets } from './client-budget'
 import type { SubscriptionState } from './subscription-state'
 
 /** One subscriber socket as the pump sees it. */
 export interface SubscriberSocket {
   readonly state: SubscriptionState
+  /** The client it belongs to (its address key): budgets are per client, not per socket. */
+  readonly client: string
   setState(state: SubscriptionState): void
   send(frame: Uint8Array): void
   /** Bytes queued for the peer, when the runtime can tell (workerd cannot yet: workerd#988). */
@@ -20,13 +25,27 @@ export interface FrameSource {
   read(after: number, limit: number, maxBytes: number): Promise<ReadResult>
 }
 
-export type PumpLimits = {
-  /** Frames and bytes per read from the sequencer. */
+/** Time as the pump sees it: injected so tests can stall a socket for minutes in no time. */
+export interface PumpClock {
+  now(): number
+  /** Runs `fn` once after `ms`. */
+  later(fn: () => void, ms: number): void
+}
+
+export const SYSTEM_CLOCK: PumpClock = {
+  now: () => Date.now(),
+  later: (fn, ms) => void setTimeout(fn, ms),
+}
+
+export type PumpLimits = Pick<FirehoseLimits, 'clientBytesPerSec' | 'clientBurstBytes' | 'slowGraceMs'> & {
+  /** Frames and bytes per read from the sequencer: one shared window per pass. */
   pageSize: number
   pageBytes: number
   /** Frames sent to one socket per pass before the others get their turn. */
   batchFrames: number
-  /** A socket with more than this many bytes queued for its peer is cut off with ConsumerTooSlow. */
+  /** How soon a pass follows one that left sockets held back by their budget, in ms. */
+  tickMs: number
+  /** A socket the runtime reports more than this many bytes queued for is cut off at once. */
   maxBufferedBytes: number
 }
 
@@ -34,7 +53,11 @@ export const DEFAULT_LIMITS: PumpLimits = {
   pageSize: 500,
   pageBytes: 8 * 1024 * 1024,
   batchFrames: 250,
+  tickMs: 100,
   maxBufferedBytes: 16 * 1024 * 1024,
+  clientBytesPerSec: DEFAULT_FIREHOSE_LIMITS.clientBytesPerSec,
+  clientBurstBytes: DEFAULT_FIREHOSE_LIMITS.clientBurstBytes,
+  slowGraceMs: DEFAULT_FIREHOSE_LIMITS.slowGraceMs,
 }
 
 const OUTDATED = messageFrame('#info', {
@@ -42,11 +65,32 @@ const OUTDATED = messageFrame('#info', {
   message: 'Requested cursor exceeded limit. Possibly missing events',
 })
 
+/** What a pass read: `from` its position, `first` the first seq returned. */
+type Window = { read: boolean; from?: number; first?: number }
+
+/** How serving one socket in a pass ended. */
+type Served = 'caught-up' | 'more' | 'waiting' | 'held' | 'cut-off'
+
 /**
- * Moves every socket of a shard from its `sentSeq` to the head. Only one pass runs
- * at a time; wakes during a pass schedule another. Each pass reads once per
- * position the shared cache cannot serve, then gives each socket a bounded batch,
- * so a socket far behind never holds up the others. Sends never wait on a peer.
+ * Moves every socket of a shard from its `sentSeq` to the head, within each client's budget.
+ *
+ * Passes: one at a time (wakes during a pass schedule another). A pass reads at most one
+ * window from the sequencer, starting at the lowest position any socket needs that the
+ * shard's cache lacks, so sockets at scattered cursors share reads; then each lagging socket
+ * gets a batch from the cache. A pass that leaves work goes round again at once; one that
+ * leaves only sockets held back by their budget schedules the next pass `tickMs` later.
+ *
+ * Policy (workerd reports no `bufferedAmount`, workerd#988, so a peer that stopped reading
+ * cannot be seen): every reader is presumed to drain at least `clientBytesPerSec`. A
+ * client's sockets together are sent at most that rate, with `clientBurstBytes` above it
+ * (a token bucket per client address), so a reader that keeps the pace has at most the
+ * burst queued. A socket that is behind and held back by its budget is "held" from that
+ * moment until it catches up with the head; held for longer than `slowGraceMs`, it gets
+ * `ConsumerTooSlow` and close 1008. So no client is ever sent more than
+ * burst + rate × grace (plus one frame) beyond what a reader at that rate drained, which
+ * bounds what a stalled client costs the shard; a reader at full speed is never cut off
+ * unless its replay alone is longer than that (it then resumes from its cursor).
+ * Live streaming below the rate is never held, whatever the reader does.
  */
 export class ShardPump {
   private head = 0
@@ -55,16 +99,27 @@ export class ShardPump {
     return true
   })
   private readonly cache = new FrameCache()
+  private readonly budgets: ClientBudgets
+  /** When each held socket was first held back since it was last caught up. */
+  private readonly heldSince = new WeakMap<SubscriberSocket, number>()
+  private tickPending = false
+  private turn = 0
 
   constructor(
     private readonly source: FrameSource,
     private readonly sockets: () => SubscriberSocket[],
     private readonly limits: PumpLimits = DEFAULT_LIMITS,
-  ) {}
+    private readonly clock: PumpClock = SYSTEM_CLOCK,
+  ) {
+    this.budgets = new ClientBudgets({
+      bytesPerSec: limits.clientBytesPerSec,
+      burstBytes: limits.clientBurstBytes,
+    })
+  }
 
   /**
    * Learns of a head, and of frames the sequencer handed over with it, and makes sure
-   * a pass runs; resolves when the sockets are caught up.
+   * a pass runs; resolves when no pass is due now (sockets held back wait for a tick).
    */
   wake(head: number, frames: StoredFrame[] = []): Promise<void> {
     this.cache.add(frames)
@@ -72,57 +127,109 @@ export class ShardPump {
     return this.runner.wake()
   }
 
-  /** One round over the lagging sockets; false when nothing moved (done, or nothing to read). */
-  private async pass(): Promise<boolean> {
-    const lagging = this.sockets().filter((s) => s.state.sentSeq < this.head)
-    // Reading right before serving keeps a page in the cache while it is used.
-    const firstAfter = new Map<number, number | undefined>()
-    let moved = false
-    for (const s of lagging) {
-      const pos = s.state.sentSeq
-      if (!this.cache.has(pos + 1) && !firstAfter.has(pos)) {
-        const page = await this.source.read(pos, this.limits.pageSize, this.limits.pageBytes)
-        this.head = Math.max(this.head, page.head)
-        this.cache.add(page.frames)
-        firstAfter.set(pos, page.frames[0]?.seq)
-      }
-      if (this.serve(s, firstAfter.get(pos))) moved = true
-    }
-    return moved
+  /** Resolves when the current run of passes (if any) ends. */
+  idle(): Promise<void> {
+    return this.runner.idle()
   }
 
-  /** Sends the socket its next batch; `first` is the first stored seq after its position, if read. */
-  private serve(socket: SubscriberSocket, first: number | undefined): boolean {
+  /** One round over the lagging sockets; true when another round should follow at once. */
+  private async pass(): Promise<boolean> {
+    const all = this.sockets()
+    this.budgets.keepOnly(new Set(all.map((s) => s.client)))
+    const now = this.clock.now()
+    const lagging = all.filter((s) => {
+      if (s.state.sentSeq < this.head) return true
+      this.heldSince.delete(s)
+      return false
+    })
+    // Sockets whose client has no credit wait for the next tick, and need no read.
+    const ready = lagging.filter((s) => this.budgets.credit(s.client, now) > 0)
+    const window = await this.readWindow(ready)
+    // A different first socket each pass, so one client's sockets share its budget.
+    const start = lagging.length > 0 ? this.turn++ % lagging.length : 0
+    let again = false
+    let held = false
+    for (let i = 0; i < lagging.length; i++) {
+      const socket = lagging[(start + i) % lagging.length] as SubscriberSocket
+      const served = this.serve(socket, window, now)
+      if (served === 'more' || (served === 'waiting' && window.read)) again = true
+      if (served === 'held') held = true
+    }
+    if (held && !again) this.scheduleTick()
+    return again
+  }
+
+  /** Reads one window from the lowest position a ready socket needs and the cache lacks. */
+  private async readWindow(ready: SubscriberSocket[]): Promise<Window> {
+    let from = Number.POSITIVE_INFINITY
+    for (const s of ready) if (!this.cache.has(s.state.sentSeq + 1)) from = Math.min(from, s.state.sentSeq)
+    if (from === Number.POSITIVE_INFINITY) return { read: false }
+    const page = await this.source.read(from, this.limits.pageSize, this.limits.pageBytes)
+    this.head = Math.max(this.head, page.head)
+    this.cache.add(page.frames)
+    return { read: page.frames.length > 0, from, first: page.frames[0]?.seq }
+  }
+
+  private serve(socket: SubscriberSocket, window: Window, now: number): Served {
     const state = { ...socket.state }
-    if (!this.cache.has(state.sentSeq + 1) && first !== undefined && first > state.sentSeq + 1) {
+    const { from, first } = window
+    const pruned =
+      from !== undefined && first !== undefined && state.sentSeq >= from && state.sentSeq + 1 < first
+    if (pruned && !this.cache.has(state.sentSeq + 1)) {
       // Events between the cursor and the oldest kept one were pruned.
       socket.send(OUTDATED)
       state.sentSeq = first - 1
     }
-    let sent = 0
-    for (let frame = this.cache.get(state.sentSeq + 1); frame && sent < this.limits.batchFrames; sent++) {
+    let served: Served = 'waiting'
+    for (let sent = 0; ; sent++) {
+      if (state.sentSeq >= this.head) {
+        served = 'caught-up'
+        break
+      }
+      if (this.budgets.credit(socket.client, now) <= 0) {
+        served = 'held'
+        break
+      }
+      const frame = this.cache.get(state.sentSeq + 1)
+      if (!frame) break
+      if (sent >= this.limits.batchFrames) {
+        served = 'more'
+        break
+      }
       socket.send(frame)
+      this.budgets.spend(socket.client, frame.byteLength, now)
       state.sentSeq += 1
-      frame = this.cache.get(state.sentSeq + 1)
     }
     if (state.sentSeq >= this.head) state.phase = 'live'
     socket.setState(state)
-    if (this.tooSlow(socket)) {
+    if (served === 'caught-up') this.heldSince.delete(socket)
+    if (served === 'held' && !this.heldSince.has(socket)) this.heldSince.set(socket, now)
+    if (this.tooSlow(socket, now)) {
       socket.send(errorFrame('ConsumerTooSlow', 'Stream consumer too slow'))
       socket.close(1008, 'ConsumerTooSlow')
-      return false
+      this.heldSince.delete(socket)
+      return 'cut-off'
     }
-    return sent > 0
+    return served
   }
 
   /**
-   * Sends never block, so the only sign of a consumer that stopped reading is the
-   * bytes queued for it. Lag in events is not one: a burst can put a healthy socket
-   * far behind until the next pass. @NOTE workerd does not report `bufferedAmount`
-   * yet (workerd#988); until it does, a stalled peer costs shard memory, not time.
+   * Held back for longer than the grace: the reader is presumed slower than the rate (see
+   * the policy above). When the runtime does report queued bytes, too many is enough.
    */
-  private tooSlow(socket: SubscriberSocket): boolean {
+  private tooSlow(socket: SubscriberSocket, now: number): boolean {
+    const since = this.heldSince.get(socket)
+    if (since !== undefined && now - since > this.limits.slowGraceMs) return true
     const buffered = socket.bufferedAmount()
     return buffered !== undefined && buffered > this.limits.maxBufferedBytes
+  }
+
+  private scheduleTick(): void {
+    if (this.tickPending) return
+    this.tickPending = true
+    this.clock.later(() => {
+      this.tickPending = false
+      void this.runner.wake()
+    }, this.limits.tickMs)
   }
 }

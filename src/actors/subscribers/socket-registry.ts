@@ -18,6 +18,7 @@ export class SocketRegistry {
 
   constructor(
     private readonly all: () => WebSocket[],
+    private readonly clientOf: (ws: WebSocket) => string,
     private readonly flushDelayMs = 250,
   ) {}
 
@@ -68,6 +69,7 @@ export class SocketRegistry {
     this.states.set(ws, initial)
     const registry = this
     const adapter: SubscriberSocket = {
+      client: this.clientOf(ws),
       get state() {
         return registry.states.get(ws) ?? initial
       },

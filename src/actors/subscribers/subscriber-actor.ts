@@ -1,8 +1,13 @@
 import { DurableObject } from 'cloudflare:workers'
-import { errorFrame, type StoredFrame } from '../../shared/event-frame'
+import { parseConfig } from '../../shared/config'
+import { DEFAULT_FIREHOSE_LIMITS, type FirehoseLimits } from '../../shared/config-firehose'
+import type { StoredFrame } from '../../shared/event-frame'
 import { createLogger } from '../../shared/logger'
+import { XRPCError } from '../../shared/xrpc-error'
 import { sequencerStub } from '../sequencer'
-import { ShardPump } from './shard-pump'
+import { capReached, refuseFutureCursor } from './admission'
+import { CLIENT_HEADER, clientFromTags, clientTag } from './client-address'
+import { DEFAULT_LIMITS, ShardPump } from './shard-pump'
 import { SocketRegistry } from './socket-registry'
 import { initialState, parseCursor } from './subscription-state'
 
@@ -11,20 +16,30 @@ const log = createLogger('subs')
 /**
  * A subscriber shard: holds hibernatable `subscribeRepos` WebSockets and streams
  * the sequencer's log to them. A thin shell around ShardPump; per-socket state
- * lives in each socket's attachment, so hibernation loses nothing.
+ * lives in each socket's attachment and its client in a tag, so hibernation loses
+ * nothing. The Worker routes every socket of one client here, so the caps per client
+ * and per shard are counted exactly, from the sockets themselves.
  */
 export class SubscriberActor extends DurableObject<Env> {
   private readonly pump: ShardPump
   private readonly sockets: SocketRegistry
   private registered = false
+  private readonly limits: FirehoseLimits
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     const sequencer = sequencerStub(env)
-    this.sockets = new SocketRegistry(() => ctx.getWebSockets())
+    // The Worker refuses every request while a setting is broken, so defaults are only a fallback.
+    const config = parseConfig(env)
+    this.limits = config.ok ? config.value.firehose : DEFAULT_FIREHOSE_LIMITS
+    this.sockets = new SocketRegistry(
+      () => ctx.getWebSockets(),
+      (ws) => clientFromTags(ctx.getTags(ws)),
+    )
     this.pump = new ShardPump(
       { read: (after, limit, maxBytes) => sequencer.read(after, limit, maxBytes) },
       () => this.sockets.open(),
+      { ...DEFAULT_LIMITS, ...this.limits },
     )
   }
 
@@ -32,13 +47,15 @@ export class SubscriberActor extends DurableObject<Env> {
   override async fetch(req: Request): Promise<Response> {
     const parsed = parseCursor(new URL(req.url).searchParams.get('cursor'))
     const cursor = parsed.ok ? parsed.cursor : null
+    const clientKey = req.headers.get(CLIENT_HEADER) ?? 'unknown'
     const { head } = await sequencerStub(this.env).info()
+    const full = capReached(this.ctx, clientKey, this.limits)
+    if (full) return new XRPCError(429, 'RateLimitExceeded', full).toResponse()
     const { 0: client, 1: server } = new WebSocketPair()
-    this.ctx.acceptWebSocket(server)
     if (cursor !== null && cursor > head) {
-      server.send(errorFrame('FutureCursor', 'Cursor in the future.'))
-      server.close(1008, 'FutureCursor')
+      refuseFutureCursor(server)
     } else {
+      this.ctx.acceptWebSocket(server, [clientTag(clientKey)])
       this.sockets.add(server, initialState(cursor, head))
       await this.register()
       this.ctx.waitUntil(this.pump.wake(head).catch((e) => log.error('pump failed', { error: String(e) })))

@@ -1,7 +1,10 @@
 import WebSocket from 'ws'
 
-/** Ping settings: indigo pings every 30 s and extends its read deadline on each pong. */
-export type PingOptions = { pingIntervalMs: number; pongTimeoutMs: number }
+/**
+ * Ping settings: indigo pings every 30 s and extends its read deadline on each pong.
+ * `localAddress` dials from another loopback address (127.0.0.2), to be another client.
+ */
+export type PingOptions = { pingIntervalMs: number; pongTimeoutMs: number; localAddress?: string }
 
 /** Why a connection ended, from the relay's point of view. */
 export type SocketEnd =
@@ -30,7 +33,12 @@ export function openRelaySocket(
   ping: PingOptions,
   onFrame: (bytes: Uint8Array) => void,
 ): RelaySocket {
-  const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000, maxPayload: 64 << 20 })
+  const ws = new WebSocket(url, {
+    perMessageDeflate: false,
+    handshakeTimeout: 15_000,
+    maxPayload: 64 << 20,
+    ...(ping.localAddress ? { localAddress: ping.localAddress } : {}),
+  })
   const stats = { open: false, pongs: 0, serverHeader: null as string | null }
   let opened = false
   let done = false

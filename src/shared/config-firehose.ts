@@ -1,0 +1,87 @@
+import type { RawSettings } from './config'
+import { type ConfigResult, numberSetting, positiveInteger } from './config-values'
+import { ok } from './result'
+
+/** The settings `parseFirehoseLimits` reads. */
+export type FirehoseSettings = Pick<
+  RawSettings,
+  | 'FIREHOSE_MAX_SOCKETS_PER_IP'
+  | 'FIREHOSE_MAX_SOCKETS_PER_SHARD'
+  | 'FIREHOSE_SOCKET_BYTES_PER_SEC'
+  | 'FIREHOSE_SOCKET_BURST_BYTES'
+  | 'FIREHOSE_SLOW_GRACE_SECONDS'
+>
+
+/** What one client may cost a subscriber shard (see the policy in `shard-pump.ts`). */
+export type FirehoseLimits = {
+  /** Open `subscribeRepos` sockets per client address (an IPv6 client counts by its /64). */
+  maxSocketsPerClient: number
+  /** Open sockets per subscriber shard. */
+  maxSocketsPerShard: number
+  /** Bytes per second one client's sockets are sent, together: the drain rate presumed of a healthy reader. */
+  clientBytesPerSec: number
+  /** Bytes one client may be sent at once above that rate. */
+  clientBurstBytes: number
+  /** How long a socket may stay behind while held back by its rate before ConsumerTooSlow, in ms. */
+  slowGraceMs: number
+}
+
+export const DEFAULT_FIREHOSE_LIMITS: FirehoseLimits = {
+  maxSocketsPerClient: 100,
+  maxSocketsPerShard: 1_000,
+  clientBytesPerSec: 2 * 1024 * 1024,
+  clientBurstBytes: 4 * 1024 * 1024,
+  slowGraceMs: 10_000,
+}
+
+/** Parses the firehose's abuse limits; each falls back to its default when unset. */
+export function parseFirehoseLimits(env: FirehoseSettings): ConfigResult<FirehoseLimits> {
+  const d = DEFAULT_FIREHOSE_LIMITS
+  const perClient = numberSetting(
+    'FIREHOSE_MAX_SOCKETS_PER_IP',
+    env.FIREHOSE_MAX_SOCKETS_PER_IP,
+    d.maxSocketsPerClient,
+    positiveInteger,
+    'a positive whole number of sockets',
+  )
+  if (!perClient.ok) return perClient
+  const perShard = numberSetting(
+    'FIREHOSE_MAX_SOCKETS_PER_SHARD',
+    env.FIREHOSE_MAX_SOCKETS_PER_SHARD,
+    d.maxSocketsPerShard,
+    positiveInteger,
+    'a positive whole number of sockets',
+  )
+  if (!perShard.ok) return perShard
+  const rate = numberSetting(
+    'FIREHOSE_SOCKET_BYTES_PER_SEC',
+    env.FIREHOSE_SOCKET_BYTES_PER_SEC,
+    d.clientBytesPerSec,
+    positiveInteger,
+    'a positive whole number of bytes per second',
+  )
+  if (!rate.ok) return rate
+  const burst = numberSetting(
+    'FIREHOSE_SOCKET_BURST_BYTES',
+    env.FIREHOSE_SOCKET_BURST_BYTES,
+    d.clientBurstBytes,
+    positiveInteger,
+    'a positive whole number of bytes',
+  )
+  if (!burst.ok) return burst
+  const grace = numberSetting(
+    'FIREHOSE_SLOW_GRACE_SECONDS',
+    env.FIREHOSE_SLOW_GRACE_SECONDS,
+    d.slowGraceMs / 1000,
+    (n) => n > 0,
+    'a positive number of seconds',
+  )
+  if (!grace.ok) return grace
+  return ok({
+    maxSocketsPerClient: perClient.value,
+    maxSocketsPerShard: perShard.value,
+    clientBytesPerSec: rate.value,
+    clientBurstBytes: burst.value,
+    slowGraceMs: Math.round(grace.value * 1000),
+  })
+}
