@@ -45,6 +45,8 @@ export class FirehoseSubscriber {
     private readonly reader: FrameReader,
     /** Frames per second a `slow` subscriber processes. */
     private readonly slowRate: number,
+    /** The local address to connect from (a loopback alias), so each looks like its own relay. */
+    private readonly localAddress?: string,
   ) {
     this.mode = cls
   }
@@ -56,6 +58,7 @@ export class FirehoseSubscriber {
         perMessageDeflate: false,
         maxPayload: MAX_PAYLOAD,
         handshakeTimeout: CONNECT_TIMEOUT_MS,
+        ...(this.localAddress ? { localAddress: this.localAddress } : {}),
       })
       this.ws = ws
       ws.on('open', () => {

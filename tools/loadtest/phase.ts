@@ -90,6 +90,16 @@ async function drainAndRelease(
  * whether anything was lost rather than only that they were behind), then count.
  * Always closes its sockets and stops its sampler.
  */
+/**
+ * Against a local server each subscriber connects from a loopback address of its own
+ * (127.0.1.1, 127.0.1.2, …; Linux routes all of 127/8 to lo), as relays each have their own:
+ * the PDS caps and budgets firehose sockets per client address.
+ */
+function sourceAddressOf(target: Target, i: number): string | undefined {
+  if (target.serverPgid === null) return undefined
+  return `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`
+}
+
 export async function runPhase(target: Target, o: PhaseOptions, progress: Progress): Promise<PhaseResult> {
   const sampler = target.serverPgid === null ? null : startMemorySampler(target.serverPgid)
   const cpuStart = process.cpuUsage()
@@ -98,7 +108,15 @@ export async function runPhase(target: Target, o: PhaseOptions, progress: Progre
   const reader = new FrameReader()
   const subs = Array.from(
     { length: o.subscribers },
-    (_, i) => new FirehoseSubscriber(i, classOf(i, o), target.firehoseUrl, reader, o.slowRate),
+    (_, i) =>
+      new FirehoseSubscriber(
+        i,
+        classOf(i, o),
+        target.firehoseUrl,
+        reader,
+        o.slowRate,
+        sourceAddressOf(target, i),
+      ),
   )
   let server: ServerResources | null = null
   try {
