@@ -1,5 +1,6 @@
 import { ensureValidDid, ensureValidHandle } from '@atproto/syntax'
 import { type FirehoseLimits, parseFirehoseLimits } from './config-firehose'
+import { type Limits, parseLimits } from './config-limits'
 import {
   badSetting,
   type ConfigResult,
@@ -46,6 +47,11 @@ export type RawSettings = {
   PLC_URL?: string
   PROXY_TIMEOUT_MS?: string
   PROXY_ALLOW_INSECURE?: string
+  LOGIN_LIMIT_FAILURES?: string
+  LOGIN_LIMIT_ATTEMPTS?: string
+  LOGIN_LIMIT_GLOBAL?: string
+  WRITE_LIMIT_RECORDS?: string
+  WRITE_LIMIT_BLOB_BYTES?: string
 }
 
 /** Keep firehose events at least this long and at least this many (both must be exceeded to prune). */
@@ -92,6 +98,8 @@ export type Config = {
   /** How long an unreferenced upload is kept, in ms. */
   blobGraceMs: number
   proxy: ProxyConfig
+  /** Login and write abuse limits (config-limits.ts). */
+  limits: Limits
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeMs: 72 * 3_600_000, minEvents: 10_000 }
@@ -164,6 +172,8 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
   }
   const firehose = parseFirehoseLimits(env)
   if (!firehose.ok) return firehose
+  const limits = parseLimits(env)
+  if (!limits.ok) return limits
 
   return ok({
     ...identity.value,
@@ -180,6 +190,7 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     blobUploadLimit: uploadLimit.value,
     blobGraceMs: Math.round(graceHours.value * 3_600_000),
     proxy: proxy.value,
+    limits: limits.value,
   })
 }
 
@@ -230,9 +241,13 @@ function parseIdentity(env: RawSettings): ConfigResult<Identity> {
 
   const password = env.PASSWORD
   if (!password) return missingSetting('PASSWORD')
+  if (password.length < 12) return badSetting('PASSWORD', 'must be at least 12 characters long')
   const jwtSecret = env.JWT_SECRET
   if (!jwtSecret) return missingSetting('JWT_SECRET')
   if (jwtSecret.length < 16) return badSetting('JWT_SECRET', 'must be at least 16 characters long')
+  const authToken = env.AUTH_TOKEN ? env.AUTH_TOKEN : null
+  if (authToken !== null && authToken.length < 32)
+    return badSetting('AUTH_TOKEN', 'must be at least 32 characters long')
 
   return ok({
     hostname,
@@ -243,7 +258,7 @@ function parseIdentity(env: RawSettings): ConfigResult<Identity> {
     signingKeyHex,
     password,
     jwtSecret,
-    authToken: env.AUTH_TOKEN ? env.AUTH_TOKEN : null,
+    authToken,
   })
 }
 

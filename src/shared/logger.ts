@@ -5,7 +5,7 @@ export type Logger = {
   error(msg: string, fields?: Record<string, unknown>): void
 }
 
-export function createLogger(subsystem: 'repo' | 'seq' | 'subs' | 'http' | 'config'): Logger {
+export function createLogger(subsystem: 'repo' | 'seq' | 'subs' | 'http' | 'config' | 'auth'): Logger {
   const emit = (level: string, msg: string, fields?: Record<string, unknown>) => {
     const line = JSON.stringify({ level, subsystem, msg, ...fields })
     if (level === 'error') console.error(line)

@@ -1,4 +1,5 @@
-import type { AccountCode } from '../actors/account/account-codes'
+import type { AccountCode, RateLimited } from '../actors/account/account-codes'
+import type { RateLimitState } from '../actors/account/rate-counters'
 import type { RepoCode } from '../actors/repo/repo-codes'
 import type { Err } from '../shared/result'
 import { XRPCError } from '../shared/xrpc-error'
@@ -19,12 +20,27 @@ const XRPC_FOR_CODE: Record<ActorCode, { status: number; error?: string }> = {
   RepoDeactivated: { status: 400 },
   UploadExpired: { status: 400, error: 'InvalidRequest' },
   ExpiredToken: { status: 400 },
+  TokenRevoked: { status: 400, error: 'InvalidToken' },
+  ServiceJwtRefused: { status: 401, error: 'BadJwt' },
+  RateLimitExceeded: { status: 429 },
+}
+
+/** The reference's rate-limit headers (`ratelimit-*`, seconds) plus `retry-after`. */
+export function rateLimitHeaders(state: RateLimitState, now = Date.now()): Record<string, string> {
+  const reset = Math.ceil(state.resetAt / 1000)
+  return {
+    'ratelimit-limit': String(state.limit),
+    'ratelimit-remaining': String(state.remaining),
+    'ratelimit-reset': String(reset),
+    'retry-after': String(Math.max(1, Math.ceil((state.resetAt - now) / 1000))),
+  }
 }
 
 /** The XRPC error for an actor's failed result. */
 export function xrpcErrorFor(e: Err<ActorCode>): XRPCError {
   const { status, error } = XRPC_FOR_CODE[e.error]
-  return new XRPCError(status, error ?? e.error, e.message)
+  const headers = 'rateLimit' in e ? rateLimitHeaders((e as RateLimited).rateLimit) : {}
+  return new XRPCError(status, error ?? e.error, e.message, headers)
 }
 
 /** Unwraps an actor result, throwing the matching XRPC error on failure. */

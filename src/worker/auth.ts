@@ -1,7 +1,9 @@
+import type { AccountActor, Admitted, CredentialCheck, Usage } from '../actors/account'
 import type { Config } from '../shared/config'
 import { XRPCError } from '../shared/xrpc-error'
+import { unwrap } from './actor-errors'
 import { constantTimeEqual } from './auth/constant-time'
-import type { AppPasswordInfo, OwnerCredential } from './auth/credential'
+import type { OwnerCredential } from './auth/credential'
 import { decodeJwt } from './auth/jwt'
 import { looksLikeServiceJwt, verifyInboundServiceJwt } from './auth/service-jwt'
 import { type RefreshClaims, verifyAccessToken, verifyRefreshToken } from './auth/session-tokens'
@@ -11,15 +13,8 @@ const authRequired = (message: string) =>
 
 const invalidToken = (message: string) => new XRPCError(400, 'InvalidToken', message)
 
-/** What `requireOwner` needs besides the request. */
-export type OwnerAuthOptions = {
-  /** Finds a live app password by id; without it, app-password sessions are refused (fail closed). */
-  appPasswords?: (id: string) => Promise<AppPasswordInfo | null>
-  /** Set when the called method accepts the owner's service JWT: the method's NSID. */
-  serviceLxm?: string
-  /** Milliseconds since the epoch; tests may pin it. */
-  now?: number
-}
+/** A bearer credential whose signature and claims checked out, and what the account actor must still confirm. */
+export type VerifiedOwner = { credential: OwnerCredential; check: CredentialCheck }
 
 /** The Bearer token of a request: missing is 401 with `WWW-Authenticate`, malformed 400. */
 export function bearerToken(req: Request): string {
@@ -31,36 +26,58 @@ export function bearerToken(req: Request): string {
 }
 
 /**
- * The one place that decides whether a request acts as the owner. Accepts, in order:
- * the static `AUTH_TOKEN` (when configured), an access JWT from a session (an
- * app-password session only while that app password exists), and, for methods that
- * opt in via `serviceLxm`, a service JWT the owner signed for this PDS and method.
+ * Checks a bearer credential without asking the account actor. Accepts, in order: the
+ * static `AUTH_TOKEN` (when configured), an access JWT of the current password epoch,
+ * and, for methods that opt in via `serviceLxm`, a service JWT the owner signed for this
+ * PDS and method. The returned `check` is what `confirmOwner` has the actor confirm
+ * (session generation, app password, one use of a service JWT).
  */
-export async function requireOwner(
+export async function verifyOwnerToken(
   req: Request,
   config: Config,
-  opts: OwnerAuthOptions = {},
-): Promise<OwnerCredential> {
+  opts: { serviceLxm?: string; now?: number } = {},
+): Promise<VerifiedOwner> {
   const token = bearerToken(req)
   const now = opts.now ?? Date.now()
   if (config.authToken !== null && (await constantTimeEqual(token, config.authToken))) {
-    return { type: 'static', did: config.did }
+    return { credential: { type: 'static', did: config.did }, check: { kind: 'static' } }
   }
   if (!decodeJwt(token)) throw invalidToken('Token could not be verified')
 
   if (looksLikeServiceJwt(token)) {
     if (!opts.serviceLxm) throw invalidToken('Service auth is not accepted for this method')
-    const { lxm } = await verifyInboundServiceJwt(token, config, { lxm: opts.serviceLxm, now })
-    return { type: 'service', did: config.did, lxm }
+    const { lxm, jti } = await verifyInboundServiceJwt(token, config, { lxm: opts.serviceLxm, now })
+    return { credential: { type: 'service', did: config.did, lxm }, check: { kind: 'service', jti } }
   }
 
   const claims = await verifyAccessToken(token, config, now)
-  if (claims.appPasswordId === null) {
-    return { type: 'session', did: config.did, scope: claims.scope, appPassword: null }
+  return {
+    credential: { type: 'session', did: config.did, scope: claims.scope, appPassword: null },
+    check: { kind: 'session', appPasswordId: claims.appPasswordId, generation: claims.generation },
   }
-  const appPassword = opts.appPasswords ? await opts.appPasswords(claims.appPasswordId) : null
-  if (!appPassword) throw invalidToken('Token has been revoked')
-  return { type: 'session', did: config.did, scope: claims.scope, appPassword }
+}
+
+/** The verified credential completed with what the account actor confirmed. */
+export function admittedCredential(verified: VerifiedOwner, admitted: Admitted): OwnerCredential {
+  const cred = verified.credential
+  return cred.type === 'session' ? { ...cred, appPassword: admitted.appPassword } : cred
+}
+
+/**
+ * The one place that decides whether a request acts as the owner: `verifyOwnerToken`, then
+ * one account-actor call that confirms the credential and charges `usage` (skipped for the
+ * static token when there is nothing to charge).
+ */
+export async function confirmOwner(
+  verified: VerifiedOwner,
+  account: DurableObjectStub<AccountActor>,
+  usage?: Usage,
+): Promise<{ credential: OwnerCredential; admitted: Admitted }> {
+  const admitted: Admitted =
+    verified.check.kind === 'static' && usage === undefined
+      ? { appPassword: null, quotaKey: 'static' }
+      : unwrap(await account.admit(verified.check, usage))
+  return { credential: admittedCredential(verified, admitted), admitted }
 }
 
 /** Verifies the refresh JWT carried as Bearer by refreshSession and deleteSession. */

@@ -1,7 +1,7 @@
 import { isValidNsid } from '@atproto/syntax'
 import { accountStub } from '../actors/account'
 import { invalidRequest, XRPCError } from '../shared/xrpc-error'
-import { requireOwner } from './auth'
+import { confirmOwner, verifyOwnerToken } from './auth'
 import { configFor } from './config-cache'
 import { Params } from './params'
 import { repoActor, type XrpcMethods } from './xrpc-context'
@@ -28,14 +28,24 @@ export function createXrpcRouter(methods: XrpcMethods, fallback?: XrpcFallback) 
     const config = configFor(env)
     const repo = repoActor(env)
     const account = accountStub(env)
-    const auth = method.auth
-      ? await requireOwner(req, config, {
-          appPasswords: (id) => account.appPasswordById(id),
+    const verified = method.auth
+      ? await verifyOwnerToken(req, config, {
           serviceLxm: method.auth === 'owner-or-service' ? nsid : undefined,
         })
       : null
     const params = new Params(new URL(req.url).searchParams)
-    const out = await method.handler({ req, env, config, params, nsid, repo, account, auth })
+    const base = { req, env, config, params, nsid, repo, account }
+    let out: Response | object | undefined
+    if ('metered' in method) {
+      // Prepare (read and validate the input), then confirm and charge in one actor call, then run.
+      const metered = await method.metered(base)
+      if (!verified) throw new XRPCError(500)
+      const { credential, admitted } = await confirmOwner(verified, account, metered.usage)
+      out = await metered.run({ ...base, auth: credential }, admitted)
+    } else {
+      const auth = verified ? (await confirmOwner(verified, account)).credential : null
+      out = await method.handler({ ...base, auth })
+    }
     if (out instanceof Response) return out
     return out === undefined ? new Response(null, { status: 200 }) : Response.json(out)
   }

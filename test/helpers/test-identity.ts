@@ -6,7 +6,7 @@ export const TEST_BINDINGS = {
   SIGNING_KEY: '772dde68bef4b8bad28d79664bcde0494ed1fede41652ae564645cfc842bc20f',
   PASSWORD: 'test-password',
   JWT_SECRET: 'test-jwt-secret-0123456789',
-  AUTH_TOKEN: 'test-auth-token',
+  AUTH_TOKEN: 'test-auth-token-0123456789abcdefghij',
   // No relays to notify from tests.
   RELAYS: '',
 }

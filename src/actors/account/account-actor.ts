@@ -1,36 +1,39 @@
 import { DurableObject } from 'cloudflare:workers'
+import { parseLimits } from '../../shared/config-limits'
 import type { Result } from '../../shared/result'
+import { passwordEpoch } from '../../shared/session-epoch'
 import { runMigrations } from '../../shared/sql-migrations'
 import { repoActorStub } from '../repo'
-import type { AccountCode } from './account-codes'
-import {
-  type AppPasswordInfo,
-  type AppPasswordListing,
-  AppPasswordStore,
-  type StoredPasswordHash,
-} from './app-password-store'
+import { Account, type AdmittedLogin, type IssuedRefresh } from './account'
+import type { AccountCode, RateLimited } from './account-codes'
+import type { AppPasswordListing, StoredPasswordHash } from './app-password-store'
+import type { Admitted, CredentialCheck, Usage } from './credential-gate'
 import { ACCOUNT_ACTOR_NAME } from './index'
 import { takeOverLegacyCredentials } from './legacy-takeover'
+import type { LoginAttempt, LoginTicket } from './login-limits'
 import { ACCOUNT_MIGRATIONS } from './migrations'
-import { type GrantedRefresh, SessionStore } from './session-store'
+import type { ServiceGrant } from './service-grants'
 
-/**
- * The account actor: the one owner of the owner's credentials, that is refresh tokens
- * and app passwords. Storage only; the Worker checks passwords and mints tokens.
- */
+export type { AdmittedLogin, Clock, IssuedRefresh } from './account'
+
+/** The account actor: a thin shell over Account (credentials and abuse-limit counters). */
 export class AccountActor extends DurableObject<Env> {
-  private sessions: SessionStore
-  private appPasswords: AppPasswordStore
+  private readonly account: Account
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     const transaction = <T>(fn: () => T): T => ctx.storage.transactionSync(fn)
-    this.sessions = new SessionStore(ctx.storage.sql, transaction)
-    this.appPasswords = new AppPasswordStore(ctx.storage.sql, transaction)
+    const limits = parseLimits(env)
+    // The Worker refuses to serve with a broken setting, so this is only reached by a direct call.
+    if (!limits.ok) throw new Error(limits.message)
+    this.account = new Account(ctx.storage.sql, transaction, limits.value)
     // A failed takeover (the repo actor unreachable) rejects here, which resets this
     // object: the next call constructs it again and retries, and no call runs without it.
     ctx.blockConcurrencyWhile(async () => {
       runMigrations(ctx.storage, ACCOUNT_MIGRATIONS)
+      // A changed PASSWORD (or JWT_SECRET) revokes every session of the old one.
+      if (env.PASSWORD && env.JWT_SECRET)
+        this.account.epoch.syncPassword(await passwordEpoch(env.PASSWORD, env.JWT_SECRET))
       // Only the canonical instance takes over; a test's scratch instance must not empty the repo's tables.
       if (ctx.id.name !== ACCOUNT_ACTOR_NAME) return
       await takeOverLegacyCredentials(ctx.storage.sql, transaction, repoActorStub(env), () =>
@@ -39,17 +42,39 @@ export class AccountActor extends DurableObject<Env> {
     })
   }
 
-  /** Stores a refresh token for a new session (main password when `appPasswordId` is null). */
-  async createRefreshToken(appPasswordId: string | null): Promise<{ id: string; expiresAt: number }> {
-    return this.sessions.grant(appPasswordId, Date.now())
+  async beginLogin(
+    attempt: LoginAttempt,
+    wantAppPasswords: boolean,
+  ): Promise<Result<AdmittedLogin, AccountCode> | RateLimited> {
+    return this.account.beginLogin(attempt, wantAppPasswords)
   }
 
-  async rotateRefreshToken(id: string): Promise<Result<GrantedRefresh, AccountCode>> {
-    return this.sessions.rotate(id, Date.now())
+  async completeLogin(ticket: LoginTicket, appPasswordId: string | null): Promise<IssuedRefresh> {
+    return this.account.completeLogin(ticket, appPasswordId)
+  }
+
+  async rotateRefreshToken(id: string): Promise<Result<IssuedRefresh, AccountCode>> {
+    return this.account.rotateRefreshToken(id)
   }
 
   async revokeRefreshToken(id: string): Promise<boolean> {
-    return this.sessions.revoke(id)
+    return this.account.revokeRefreshToken(id)
+  }
+
+  async revokeAllSessions(): Promise<void> {
+    this.account.revokeAllSessions()
+  }
+
+  async admit(check: CredentialCheck, usage?: Usage): Promise<Result<Admitted, AccountCode> | RateLimited> {
+    return this.account.admit(check, usage)
+  }
+
+  async chargeUsage(quotaKey: string, usage: Usage): Promise<void> {
+    this.account.chargeUsage(quotaKey, usage)
+  }
+
+  async recordServiceGrant(grant: Omit<ServiceGrant, 'generation'>): Promise<void> {
+    this.account.recordServiceGrant(grant)
   }
 
   async createAppPassword(input: {
@@ -57,23 +82,14 @@ export class AccountActor extends DurableObject<Env> {
     privileged: boolean
     hash: StoredPasswordHash
   }): Promise<Result<AppPasswordListing, AccountCode>> {
-    return this.appPasswords.create({ ...input, createdAt: new Date().toISOString() })
+    return this.account.createAppPassword(input)
   }
 
   async listAppPasswords(): Promise<AppPasswordListing[]> {
-    return this.appPasswords.list()
+    return this.account.listAppPasswords()
   }
 
-  async appPasswordSecrets(): Promise<(AppPasswordInfo & StoredPasswordHash)[]> {
-    return this.appPasswords.secrets()
-  }
-
-  async appPasswordById(id: string): Promise<AppPasswordInfo | null> {
-    return this.appPasswords.byId(id)
-  }
-
-  /** Deletes the app password and its sessions' refresh tokens in one transaction. */
   async revokeAppPassword(name: string): Promise<boolean> {
-    return this.appPasswords.revoke(name)
+    return this.account.revokeAppPassword(name)
   }
 }

@@ -1,9 +1,14 @@
 import type { AccountActor } from './account-actor'
 
+export type { AdmittedLogin, Clock, IssuedRefresh } from './account-actor'
 export { AccountActor } from './account-actor'
-export type { AccountCode } from './account-codes'
+export type { AccountCode, RateLimited } from './account-codes'
 export type { AppPasswordInfo, AppPasswordListing, StoredPasswordHash } from './app-password-store'
+export type { Admitted, CredentialCheck, Usage } from './credential-gate'
+export { quotaKeyFor } from './credential-gate'
 export type { LegacyAppPasswordRow, LegacyCredentials, LegacyRefreshTokenRow } from './legacy-takeover'
+export type { LoginAttempt, LoginTicket } from './login-limits'
+export type { RateLimitState } from './rate-counters'
 export type { GrantedRefresh } from './session-store'
 
 /** The name of the one account actor instance. Only it takes over the repo actor's old credentials. */

@@ -38,4 +38,34 @@ export const ACCOUNT_MIGRATIONS: readonly Migration[] = [
       INSERT INTO legacy_takeover (id, copied_at, dropped_at) VALUES (1, NULL, NULL);
     `,
   },
+  {
+    // Abuse limits and session revocation: fixed-window counters (rate-counters.ts), the
+    // session generation and password epoch (session-epoch.ts), and the service JWTs
+    // getServiceAuth issued for this PDS, each usable once (service-grants.ts).
+    id: 3,
+    sql: `
+      CREATE TABLE rate_counters (
+        key TEXT PRIMARY KEY,
+        window_start INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        reset_at INTEGER NOT NULL
+      );
+      CREATE INDEX rate_counters_reset ON rate_counters (reset_at);
+      CREATE TABLE session_epoch (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        generation INTEGER NOT NULL,
+        password_hash TEXT
+      );
+      INSERT INTO session_epoch (id, generation, password_hash) VALUES (1, 0, NULL);
+      CREATE TABLE service_grants (
+        jti TEXT PRIMARY KEY,
+        quota_key TEXT NOT NULL,
+        app_password_id TEXT,
+        generation INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      );
+      CREATE INDEX service_grants_expiry ON service_grants (expires_at);
+    `,
+  },
 ]

@@ -31,8 +31,9 @@ const newTokenId = (): string =>
  *
  * Rotation: using token A marks it with its successor B (`next_id`) and cuts A's life
  * down to at most the grace period. Using A again inside the grace period yields B
- * again (a client that lost the response can retry). Revoking a token also deletes
- * its predecessors, so a grace-period retry cannot bring a logged-out session back.
+ * again (a client that lost the response can retry). Revoking a token deletes its
+ * whole chain, predecessors and successors, so neither a grace-period retry nor an
+ * already-rotated stolen token outlives a logout.
  * Times are passed in (ms since epoch) so tests can move the clock.
  */
 export class SessionStore {
@@ -88,23 +89,33 @@ export class SessionStore {
     })
   }
 
-  /** Deletes refresh token `id` and every token rotated into it; false when none existed. */
+  /**
+   * Deletes refresh token `id` and its whole rotation chain: the tokens rotated into it
+   * and the ones it was rotated into, so a stolen token, rotated or not, dies with the
+   * owner's logout. False when none existed.
+   */
   revoke(id: string): boolean {
     return this.transaction(() => {
       let deleted = 0
+      const seen = new Set<string>([id])
       let frontier = [id]
       while (frontier.length > 0) {
-        const previous: string[] = []
+        const linked: string[] = []
         for (const current of frontier) {
-          deleted += this.sql.exec('DELETE FROM refresh_tokens WHERE id = ?', current).rowsWritten
+          const row = this.sql
+            .exec<{ next_id: string | null }>('SELECT next_id FROM refresh_tokens WHERE id = ?', current)
+            .toArray()[0]
+          if (row?.next_id) linked.push(row.next_id)
           for (const r of this.sql.exec<{ id: string }>(
             'SELECT id FROM refresh_tokens WHERE next_id = ?',
             current,
           )) {
-            previous.push(r.id)
+            linked.push(r.id)
           }
+          deleted += this.sql.exec('DELETE FROM refresh_tokens WHERE id = ?', current).rowsWritten
         }
-        frontier = previous
+        frontier = linked.filter((next) => !seen.has(next))
+        for (const next of frontier) seen.add(next)
       }
       return deleted > 0
     })

@@ -5,7 +5,7 @@ import { ACCESS_SCOPE, type AccessScope } from './session-tokens'
 export type { AppPasswordInfo }
 
 /**
- * Who is calling, as `requireOwner` established it:
+ * Who is calling, as `confirmOwner` established it:
  * - `static`: the `AUTH_TOKEN` bearer, full access;
  * - `session`: an access JWT; `appPassword` is set for app-password sessions;
  * - `service`: a service JWT the owner signed for exactly this method (`lxm`).

@@ -9,6 +9,9 @@ const utf8 = new TextEncoder()
 /** Default lifetime of a service JWT the PDS mints for itself (atproto `createServiceJwt`). */
 export const SERVICE_JWT_TTL_SECONDS = 60
 
+/** The longest life an inbound service JWT may claim (`exp - iat`), as getServiceAuth allows. */
+export const MAX_INBOUND_SERVICE_JWT_SECONDS = 60 * 60
+
 /** Session-token types a service JWT must never carry (atproto xrpc-server `verifyJwt`). */
 const FORBIDDEN_TYPS = new Set(['at+jwt', 'refresh+jwt', 'dpop+jwt'])
 
@@ -46,14 +49,15 @@ export function looksLikeServiceJwt(token: string): boolean {
 /**
  * Verifies an inbound service JWT made by the owner for this PDS: `iss` is the owner's
  * DID, `aud` this PDS's service DID (bare or `#atproto_pds`), `lxm` the called method,
- * not expired, and signed by the owner's `#atproto` key. Failures are 401s named as
- * the reference names them.
+ * not expired, living at most an hour (`exp - iat`), with a `jti`, and signed by the
+ * owner's `#atproto` key. Failures are 401s named as the reference names them. That the
+ * `jti` was issued here and is used once is the account actor's to check.
  */
 export async function verifyInboundServiceJwt(
   token: string,
   config: Config,
   opts: { lxm: string; now: number },
-): Promise<{ iss: string; lxm: string }> {
+): Promise<{ iss: string; lxm: string; jti: string }> {
   const jwt = decodeJwt(token)
   if (!jwt) throw authError('BadJwt', 'Poorly formatted jwt')
   const { header, payload } = jwt
@@ -72,6 +76,10 @@ export async function verifyInboundServiceJwt(
   if (typeof payload.exp !== 'number' || payload.exp * 1000 <= opts.now) {
     throw authError('JwtExpired', 'jwt expired')
   }
+  if (typeof payload.iat !== 'number' || payload.exp - payload.iat > MAX_INBOUND_SERVICE_JWT_SECONDS) {
+    throw authError('BadJwt', 'jwt lifetime (exp - iat) must be at most an hour')
+  }
+  if (typeof payload.jti !== 'string' || payload.jti === '') throw authError('BadJwt', 'jwt has no jti')
   let valid = false
   try {
     // verifySignature throws when `alg` does not name the key's type: that is a bad signature too.
@@ -82,5 +90,5 @@ export async function verifyInboundServiceJwt(
     valid = false
   }
   if (!valid) throw authError('BadJwtSignature', 'jwt signature does not match jwt issuer')
-  return { iss: config.did, lxm: opts.lxm }
+  return { iss: config.did, lxm: opts.lxm, jti: payload.jti }
 }

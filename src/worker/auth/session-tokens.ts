@@ -1,5 +1,6 @@
 import type { Config } from '../../shared/config'
 import { XRPCError } from '../../shared/xrpc-error'
+import { configEpochClaim } from './config-epoch'
 import { signHs256, verifyHs256 } from './jwt'
 
 /** Access-token scopes (atproto `auth-scope.ts`); the app reads `scope` from the JWT itself. */
@@ -15,8 +16,17 @@ const ACCESS_SCOPES: readonly string[] = [ACCESS_SCOPE, APP_PASS_SCOPE, APP_PASS
 /** Access tokens live 2 hours (atproto `createAccessToken`). */
 export const ACCESS_TTL_SECONDS = 2 * 60 * 60
 
-/** What a verified access token says. `appPasswordId` is set for app-password sessions. */
-export type AccessClaims = { scope: AccessScope; sub: string; exp: number; appPasswordId: string | null }
+/**
+ * What a verified access token says. `appPasswordId` is set for app-password sessions;
+ * `generation` is the session generation it was minted in (null for a token without one).
+ */
+export type AccessClaims = {
+  scope: AccessScope
+  sub: string
+  exp: number
+  appPasswordId: string | null
+  generation: number | null
+}
 
 /** What a verified refresh token says; `jti` names its row in the session store. */
 export type RefreshClaims = { sub: string; exp: number; jti: string }
@@ -27,12 +37,22 @@ export type RefreshClaims = { sub: string; exp: number; jti: string }
  */
 const APP_PASSWORD_CLAIM = 'apw'
 
+/**
+ * Private claims tying a token to the sessions it belongs to: `epoch`, the password epoch
+ * (a changed PASSWORD refuses it with no actor call), and `gen`, the account actor's
+ * session generation (revokeAllSessions refuses it). See `src/shared/session-epoch.ts`.
+ */
+const EPOCH_CLAIM = 'epoch'
+const GENERATION_CLAIM = 'gen'
+
+const revoked = () => new XRPCError(400, 'ExpiredToken', 'Token has been revoked')
+
 const invalidToken = (message = 'Token could not be verified') => new XRPCError(400, 'InvalidToken', message)
 
 /** Mints an access JWT (`typ: at+jwt`, 2 hours) for the owner. */
-export function createAccessToken(
+export async function createAccessToken(
   config: Config,
-  opts: { scope: AccessScope; appPasswordId: string | null; now: number },
+  opts: { scope: AccessScope; appPasswordId: string | null; generation: number; now: number },
 ): Promise<string> {
   const iat = Math.floor(opts.now / 1000)
   const payload = {
@@ -42,12 +62,14 @@ export function createAccessToken(
     iat,
     exp: iat + ACCESS_TTL_SECONDS,
     ...(opts.appPasswordId ? { [APP_PASSWORD_CLAIM]: opts.appPasswordId } : {}),
+    [EPOCH_CLAIM]: await configEpochClaim(config),
+    [GENERATION_CLAIM]: opts.generation,
   }
   return signHs256({ typ: 'at+jwt' }, payload, config.jwtSecret)
 }
 
 /** Mints a refresh JWT (`typ: refresh+jwt`) whose `exp` matches its stored row. */
-export function createRefreshToken(
+export async function createRefreshToken(
   config: Config,
   opts: { jti: string; expiresAtMs: number; now: number },
 ): Promise<string> {
@@ -58,6 +80,7 @@ export function createRefreshToken(
     jti: opts.jti,
     iat: Math.floor(opts.now / 1000),
     exp: Math.floor(opts.expiresAtMs / 1000),
+    [EPOCH_CLAIM]: await configEpochClaim(config),
   }
   return signHs256({ typ: 'refresh+jwt' }, payload, config.jwtSecret)
 }
@@ -85,11 +108,15 @@ export async function verifyAccessToken(token: string, config: Config, now: numb
   const apw = payload[APP_PASSWORD_CLAIM]
   const isAppPass = scope !== ACCESS_SCOPE
   if (isAppPass !== (typeof apw === 'string')) throw invalidToken('Malformed token')
+  // Minted under another password (or before epochs existed): ExpiredToken, so clients refresh.
+  if (payload[EPOCH_CLAIM] !== (await configEpochClaim(config))) throw revoked()
+  const gen = payload[GENERATION_CLAIM]
   return {
     scope: scope as AccessScope,
     sub: config.did,
     exp,
     appPasswordId: isAppPass ? (apw as string) : null,
+    generation: typeof gen === 'number' ? gen : null,
   }
 }
 
@@ -98,5 +125,8 @@ export async function verifyRefreshToken(token: string, config: Config, now: num
   const { payload, scope, exp } = await verifySessionJwt(token, config, 'refresh+jwt', now)
   if (scope !== REFRESH_SCOPE) throw invalidToken('Bad token scope')
   if (typeof payload.jti !== 'string' || payload.jti === '') throw invalidToken('Malformed token')
+  // Refresh tokens from before epochs have none; their stored row decides. A different one was revoked.
+  const epoch = payload[EPOCH_CLAIM]
+  if (epoch !== undefined && epoch !== (await configEpochClaim(config))) throw revoked()
   return { sub: config.did, exp, jti: payload.jti }
 }

@@ -1,7 +1,7 @@
 import { accountStub } from '../../actors/account'
 import type { ProxyConfig, ServiceRef } from '../../shared/config'
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
-import { requireOwner } from '../auth'
+import { confirmOwner, verifyOwnerToken } from '../auth'
 import { isPrivileged } from '../auth/credential'
 import { isPrivilegedMethod, isProtectedMethod } from '../auth/method-policy'
 import { createServiceJwt } from '../auth/service-jwt'
@@ -49,7 +49,7 @@ export async function proxyXrpc(req: Request, env: Env, nsid: string): Promise<R
   if (isProtectedMethod(nsid)) throw badMethod()
 
   const account = accountStub(env)
-  const auth = await requireOwner(req, config, { appPasswords: (id) => account.appPasswordById(id) })
+  const { credential: auth } = await confirmOwner(await verifyOwnerToken(req, config), account)
   if (isPrivilegedMethod(nsid) && !isPrivileged(auth)) throw badMethod()
 
   const endpoint = await endpointOf(target, proxyConfig)

@@ -3,7 +3,7 @@ import { unwrap } from '../actor-errors'
 import { BlobIngest } from '../blob-ingest'
 import { declaredMimeType } from '../blob-mime'
 import { writeBlobToR2 } from '../blob-r2-write'
-import type { XrpcContext, XrpcMethods } from '../xrpc-context'
+import type { Metered, PreparingContext, XrpcMethods } from '../xrpc-context'
 
 /** The declared body length, or null for a chunked upload. */
 function contentLength(req: Request): number | null {
@@ -21,11 +21,24 @@ function contentLength(req: Request): number | null {
  * that is never claimed (a failed or abandoned upload) or a duplicate of a blob the
  * PDS already holds is deleted by blob GC; a failed upload also deletes it at once.
  */
-async function uploadBlob(ctx: XrpcContext) {
+async function uploadBlob(ctx: PreparingContext): Promise<Metered> {
   const limit = ctx.config.blobUploadLimit
   const length = contentLength(ctx.req)
   if (length !== null && length > limit)
     throw new XRPCError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`)
+  // A declared length is charged before a byte is read; a chunked upload only needs room
+  // left, and its size is charged once known (so it can overshoot the quota by one upload).
+  return {
+    usage: { blobBytes: length ?? 0 },
+    run: async (_ctx, admitted) => {
+      const blob = await storeBlob(ctx, limit, length)
+      if (length === null) await ctx.account.chargeUsage(admitted.quotaKey, { blobBytes: blob.size })
+      return { blob }
+    },
+  }
+}
+
+async function storeBlob(ctx: PreparingContext, limit: number, length: number | null) {
   const mimeType = declaredMimeType(ctx.req.headers.get('content-type'))
   const body = ctx.req.body ?? new Blob([]).stream()
   const { r2Key } = await ctx.repo.beginBlobUpload()
@@ -40,10 +53,10 @@ async function uploadBlob(ctx: XrpcContext) {
   const finished = await ctx.repo.finishBlobUpload({ r2Key, cid, mimeType, size })
   if (!finished.ok) await ctx.env.BLOBS.delete(r2Key).catch(() => undefined)
   unwrap(finished)
-  return { blob: { $type: 'blob', ref: { $link: cid }, mimeType, size } }
+  return { $type: 'blob', ref: { $link: cid }, mimeType, size }
 }
 
 /** `com.atproto.repo.uploadBlob`; the owner, or the video service with the owner's service JWT. */
 export const blobUploadMethods: XrpcMethods = {
-  'com.atproto.repo.uploadBlob': { type: 'procedure', auth: 'owner-or-service', handler: uploadBlob },
+  'com.atproto.repo.uploadBlob': { type: 'procedure', auth: 'owner-or-service', metered: uploadBlob },
 }

@@ -3,7 +3,7 @@ import { isValidTid } from '@atproto/syntax'
 import type { BlobMeta } from '../../actors/repo'
 import { createLogger } from '../../shared/logger'
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
-import { requireOwner } from '../auth'
+import { confirmOwner, verifyOwnerToken } from '../auth'
 import { type ByteRange, parseRange } from '../blob-range'
 import { availableRepo } from '../owner-repo'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'
@@ -23,7 +23,7 @@ function cidParam(ctx: XrpcContext, name: string): string {
 async function callerIsOwner(ctx: XrpcContext): Promise<boolean> {
   if (!ctx.req.headers.has('authorization')) return false
   try {
-    await requireOwner(ctx.req, ctx.config, { appPasswords: (id) => ctx.account.appPasswordById(id) })
+    await confirmOwner(await verifyOwnerToken(ctx.req, ctx.config), ctx.account)
     return true
   } catch {
     return false

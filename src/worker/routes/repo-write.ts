@@ -1,6 +1,6 @@
 import { TID } from '@atproto/common-web'
 import { parseCidSafe } from '@atproto/lex-data'
-import type { WriteInput } from '../../actors/repo'
+import type { ApplyWritesOutput, WriteInput } from '../../actors/repo'
 import { invalidRequest } from '../../shared/xrpc-error'
 import { unwrap } from '../actor-errors'
 import { readJsonBody } from '../body'
@@ -12,7 +12,7 @@ import {
   prepareRecord,
   type ValidationStatus,
 } from '../record-prep'
-import type { XrpcContext, XrpcMethods } from '../xrpc-context'
+import type { Metered, PreparingContext, XrpcMethods } from '../xrpc-context'
 
 /** Record writes carry up to 1 MB records; the body may be somewhat larger as JSON. */
 const WRITE_BODY_LIMIT = 2_000_000
@@ -20,7 +20,7 @@ const MAX_BATCH = 200
 
 type Body = Record<string, unknown>
 
-async function writeBody(ctx: XrpcContext): Promise<Body> {
+async function writeBody(ctx: PreparingContext): Promise<Body> {
   const body = await readJsonBody(ctx.req, WRITE_BODY_LIMIT)
   if (typeof body.repo !== 'string') throw invalidRequest('Input must have the property "repo"')
   assertOwnerRepo(ctx.config, body.repo, 'InvalidRequest')
@@ -53,7 +53,7 @@ const commitView = (commit: { cid: string; rev: string } | null) => (commit ? { 
 
 /** createRecord and putRecord: one record write as one commit, answered as the lexicons say. */
 async function writeOneRecord(
-  ctx: XrpcContext,
+  ctx: PreparingContext,
   body: Body,
   record: PreparedRecord,
   target: { action: 'create' | 'put'; collection: string; rkey: string; swapRecord?: string | null },
@@ -83,30 +83,32 @@ export const repoWriteMethods: XrpcMethods = {
   'com.atproto.repo.createRecord': {
     type: 'procedure',
     auth: 'owner',
-    handler: async (ctx) => {
+    metered: async (ctx) => {
       const body = await writeBody(ctx)
       const collection = assertCollection(body.collection)
       const rkey = body.rkey === undefined ? TID.nextStr() : assertRecordKey(body.rkey)
       const record = await prepareRecord(collection, body.record, optionalBoolean(body, 'validate'))
-      return writeOneRecord(ctx, body, record, { action: 'create', collection, rkey })
+      return oneRecord(() => writeOneRecord(ctx, body, record, { action: 'create', collection, rkey }))
     },
   },
   'com.atproto.repo.putRecord': {
     type: 'procedure',
     auth: 'owner',
-    handler: async (ctx) => {
+    metered: async (ctx) => {
       const body = await writeBody(ctx)
       const collection = assertCollection(body.collection)
       const rkey = assertRecordKey(body.rkey)
       const record = await prepareRecord(collection, body.record, optionalBoolean(body, 'validate'))
       const swapRecord = swapCid(body, 'swapRecord', true)
-      return writeOneRecord(ctx, body, record, { action: 'put', collection, rkey, swapRecord })
+      return oneRecord(() =>
+        writeOneRecord(ctx, body, record, { action: 'put', collection, rkey, swapRecord }),
+      )
     },
   },
   'com.atproto.repo.deleteRecord': {
     type: 'procedure',
     auth: 'owner',
-    handler: async (ctx) => {
+    metered: async (ctx) => {
       const body = await writeBody(ctx)
       const write: WriteInput = {
         action: 'delete',
@@ -115,19 +117,16 @@ export const repoWriteMethods: XrpcMethods = {
         swapRecord: swapCid(body, 'swapRecord', false),
         ifExists: true,
       }
-      const out = unwrap(
-        await ctx.repo.applyWrites({
-          writes: [write],
-          swapCommit: swapCid(body, 'swapCommit', false) ?? undefined,
-        }),
+      const swapCommit = swapCid(body, 'swapCommit', false) ?? undefined
+      return oneRecord(async () =>
+        commitView(unwrap(await ctx.repo.applyWrites({ writes: [write], swapCommit })).commit),
       )
-      return commitView(out.commit)
     },
   },
   'com.atproto.repo.applyWrites': {
     type: 'procedure',
     auth: 'owner',
-    handler: async (ctx) => {
+    metered: async (ctx) => {
       const body = await writeBody(ctx)
       const validate = optionalBoolean(body, 'validate')
       if (!Array.isArray(body.writes)) throw invalidRequest('Input must have the property "writes"')
@@ -162,22 +161,31 @@ export const repoWriteMethods: XrpcMethods = {
           blobs: record.blobs,
         })
       }
-      const out = unwrap(
-        await ctx.repo.applyWrites({ writes, swapCommit: swapCid(body, 'swapCommit', false) ?? undefined }),
-      )
-      const results = out.results.map((r, i) =>
-        r.action === 'delete'
-          ? { $type: 'com.atproto.repo.applyWrites#deleteResult' }
-          : {
-              $type: `com.atproto.repo.applyWrites#${r.action}Result`,
-              uri: r.uri,
-              cid: r.cid,
-              ...status(statuses[i]),
-            },
-      )
-      return { ...commitView(out.commit), results }
+      const swapCommit = swapCid(body, 'swapCommit', false) ?? undefined
+      return {
+        usage: { records: writes.length },
+        run: async () => batchView(unwrap(await ctx.repo.applyWrites({ writes, swapCommit })), statuses),
+      }
     },
   },
 }
+
+/** applyWrites' answer: the commit and one result per write. */
+function batchView(out: ApplyWritesOutput, statuses: (ValidationStatus | undefined)[]) {
+  const results = out.results.map((r, i) =>
+    r.action === 'delete'
+      ? { $type: 'com.atproto.repo.applyWrites#deleteResult' }
+      : {
+          $type: `com.atproto.repo.applyWrites#${r.action}Result`,
+          uri: r.uri,
+          cid: r.cid,
+          ...status(statuses[i]),
+        },
+  )
+  return { ...commitView(out.commit), results }
+}
+
+/** A metered write of one record. */
+const oneRecord = (run: () => Promise<object>): Metered => ({ usage: { records: 1 }, run })
 
 const status = (s: ValidationStatus | undefined) => (s ? { validationStatus: s } : {})

@@ -1,12 +1,19 @@
 import { ensureValidDid, isValidNsid } from '@atproto/syntax'
+import { quotaKeyFor } from '../../actors/account'
+import type { Config } from '../../shared/config'
 import { invalidRequest } from '../../shared/xrpc-error'
 import { isPrivileged } from '../auth/credential'
+import { decodeJwt } from '../auth/jwt'
 import { isPrivilegedMethod, isProtectedMethod } from '../auth/method-policy'
 import { createServiceJwt } from '../auth/service-jwt'
 import type { XrpcMethods } from '../xrpc-context'
 
 const MINUTE_MS = 60_000
 const HOUR_MS = 60 * MINUTE_MS
+
+/** Whether `aud` names this PDS, the audience inbound service JWTs must have. */
+const isOwnAudience = (config: Config, aud: string): boolean =>
+  aud === config.serviceDid || aud === `${config.serviceDid}#atproto_pds`
 
 /** `aud` is a DID, optionally naming a service (`did#service_id`). */
 function audience(value: string): string {
@@ -24,13 +31,14 @@ function audience(value: string): string {
  * `com.atproto.server.getServiceAuth`: a service JWT signed with the repo key, for the
  * owner to present to another service. Limits as the reference: `exp` at most an hour
  * ahead (a minute without `lxm`); protected methods are refused, and privileged ones
- * for a non-privileged app password.
+ * for a non-privileged app password. A token for this PDS itself is recorded, so it is
+ * accepted once and dies with the session or app password that asked for it.
  */
 export const serviceAuthMethods: XrpcMethods = {
   'com.atproto.server.getServiceAuth': {
     type: 'query',
     auth: 'owner',
-    handler: async ({ params, config, auth }) => {
+    handler: async ({ params, config, auth, account }) => {
       const aud = audience(params.string('aud'))
       const lxm = params.optionalString('lxm') ?? null
       if (lxm !== null && !isValidNsid(lxm)) throw invalidRequest(`Invalid lxm: ${lxm}`)
@@ -67,7 +75,19 @@ export const serviceAuthMethods: XrpcMethods = {
           `insufficient access to request a service auth token for the following method: ${lxm}`,
         )
       }
-      return { token: await createServiceJwt(config, { aud, lxm, exp, now }) }
+      const token = await createServiceJwt(config, { aud, lxm, exp, now })
+      // A token for this PDS itself is accepted back once (account actor's service grants).
+      if (lxm !== null && isOwnAudience(config, aud) && auth !== null) {
+        const appPasswordId = auth.type === 'session' ? (auth.appPassword?.id ?? null) : null
+        const payload = decodeJwt(token)?.payload
+        await account.recordServiceGrant({
+          jti: String(payload?.jti),
+          quotaKey: auth.type === 'static' ? 'static' : quotaKeyFor(appPasswordId),
+          appPasswordId,
+          expiresAt: Number(payload?.exp) * 1000,
+        })
+      }
+      return { token }
     },
   },
 }

@@ -1,8 +1,9 @@
-import type { AppPasswordInfo } from '../../actors/account'
+import type { AppPasswordInfo, IssuedRefresh } from '../../actors/account'
 import { invalidRequest } from '../../shared/xrpc-error'
 import { unwrap } from '../actor-errors'
 import { requireRefreshToken } from '../auth'
-import { authenticateLogin } from '../auth/login'
+import { assertFullAccess } from '../auth/credential'
+import { authenticateLogin, clientIp, identifierKey } from '../auth/login'
 import {
   ACCESS_SCOPE,
   APP_PASS_PRIVILEGED_SCOPE,
@@ -32,16 +33,14 @@ async function accountView(ctx: XrpcContext) {
 }
 
 /** Mints the token pair for a stored refresh token. */
-async function sessionView(
-  ctx: XrpcContext,
-  refresh: { id: string; expiresAt: number },
-  appPassword: AppPasswordInfo | null,
-) {
+async function sessionView(ctx: XrpcContext, refresh: IssuedRefresh) {
   const now = Date.now()
+  const { appPassword } = refresh
   const [accessJwt, refreshJwt] = await Promise.all([
     createAccessToken(ctx.config, {
       scope: scopeFor(appPassword),
       appPasswordId: appPassword?.id ?? null,
+      generation: refresh.generation,
       now,
     }),
     createRefreshToken(ctx.config, { jti: refresh.id, expiresAtMs: refresh.expiresAt, now }),
@@ -55,18 +54,23 @@ const stringField = (body: Record<string, unknown>, name: string): string => {
   return v
 }
 
-/** Legacy password sessions, as the Bluesky app uses them (`com.atproto.server.*Session`). */
+/**
+ * Legacy password sessions, as the Bluesky app uses them (`com.atproto.server.*Session`).
+ * deleteSession revokes the refresh token's whole rotation chain. Neither the reference
+ * PDS nor the lexicons have a way to end every session, so that method lives under this
+ * PDS's own namespace: `dev.edgepds.server.revokeAllSessions`.
+ */
 export const sessionMethods: XrpcMethods = {
   'com.atproto.server.createSession': {
     type: 'procedure',
     handler: async (ctx) => {
       const body = await readJsonBody(ctx.req)
       const input = { identifier: stringField(body, 'identifier'), password: stringField(body, 'password') }
-      const { appPassword } = await authenticateLogin(ctx.config, input, () =>
-        ctx.account.appPasswordSecrets(),
+      const attempt = { identifier: identifierKey(ctx.config, input.identifier), ip: clientIp(ctx.req) }
+      const { appPassword, ticket } = await authenticateLogin(ctx.config, input, async (wantAppPasswords) =>
+        unwrap(await ctx.account.beginLogin(attempt, wantAppPasswords)),
       )
-      const refresh = await ctx.account.createRefreshToken(appPassword?.id ?? null)
-      return sessionView(ctx, refresh, appPassword)
+      return sessionView(ctx, await ctx.account.completeLogin(ticket, appPassword?.id ?? null))
     },
   },
   'com.atproto.server.getSession': {
@@ -79,7 +83,7 @@ export const sessionMethods: XrpcMethods = {
     handler: async (ctx) => {
       const claims = await requireRefreshToken(ctx.req, ctx.config)
       const next = unwrap(await ctx.account.rotateRefreshToken(claims.jti))
-      return sessionView(ctx, next, next.appPassword)
+      return sessionView(ctx, next)
     },
   },
   'com.atproto.server.deleteSession': {
@@ -87,6 +91,15 @@ export const sessionMethods: XrpcMethods = {
     handler: async (ctx) => {
       const claims = await requireRefreshToken(ctx.req, ctx.config)
       await ctx.account.revokeRefreshToken(claims.jti)
+      return undefined
+    },
+  },
+  'dev.edgepds.server.revokeAllSessions': {
+    type: 'procedure',
+    auth: 'owner',
+    handler: async (ctx) => {
+      assertFullAccess(ctx.auth)
+      await ctx.account.revokeAllSessions()
       return undefined
     },
   },
