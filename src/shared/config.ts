@@ -29,6 +29,7 @@ export type RawSettings = {
   PASSWORD?: string
   JWT_SECRET?: string
   AUTH_TOKEN?: string
+  EMAIL?: string
   RELAYS?: string
   FIREHOSE_RETENTION_HOURS?: string
   FIREHOSE_RETENTION_MIN_EVENTS?: string
@@ -87,6 +88,8 @@ export type Config = {
   password: string
   jwtSecret: string
   authToken: string | null
+  /** The owner's email address (`EMAIL`), reported confirmed; null when not set. */
+  email: string | null
   /** Relays to call `requestCrawl` on. */
   relays: string[]
   retention: RetentionPolicy
@@ -205,6 +208,7 @@ type Identity = Pick<
   | 'password'
   | 'jwtSecret'
   | 'authToken'
+  | 'email'
 >
 
 function parseIdentity(env: RawSettings): ConfigResult<Identity> {
@@ -249,6 +253,10 @@ function parseIdentity(env: RawSettings): ConfigResult<Identity> {
   if (authToken !== null && authToken.length < 32)
     return badSetting('AUTH_TOKEN', 'must be at least 32 characters long')
 
+  const email = isUnset(env.EMAIL) ? null : env.EMAIL.trim()
+  if (email !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    return badSetting('EMAIL', `not an email address: ${email}`)
+
   return ok({
     hostname,
     publicUrl: `${isLoopbackHost(hostname) ? 'http' : 'https'}://${hostname}`,
@@ -259,6 +267,7 @@ function parseIdentity(env: RawSettings): ConfigResult<Identity> {
     password,
     jwtSecret,
     authToken,
+    email,
   })
 }
 

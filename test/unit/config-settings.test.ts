@@ -86,6 +86,12 @@ describe('optional settings', () => {
     expect(value({ PROXY_ALLOW_INSECURE: 'false' }).proxy.allowInsecure).toBe(false)
   })
 
+  it('take EMAIL as the owner address, refusing what is not one', () => {
+    expect(value({ EMAIL: ' alice@example.com ' }).email).toBe('alice@example.com')
+    expect(value({ EMAIL: undefined }).email).toBeNull()
+    expect(refusal({ EMAIL: 'not-an-address' })).toContain('EMAIL')
+  })
+
   it('choose relays: the list when set (even empty), else bsky.network except on loopback', () => {
     expect(value({ RELAYS: undefined }).relays).toEqual(['https://bsky.network'])
     expect(value({ RELAYS: undefined, PDS_HOSTNAME: 'localhost:8787' }).relays).toEqual([])

@@ -2,6 +2,7 @@ import { verifySignature } from '@atproto/crypto'
 import type { Config } from '../../shared/config'
 import { XRPCError } from '../../shared/xrpc-error'
 import { b64urlEncode, decodeJwt, signingInputFor } from './jwt'
+import { isOwnAudience } from './own-audience'
 import { ownerDidKey, signingKeypair } from './signing-key'
 
 const utf8 = new TextEncoder()
@@ -67,7 +68,7 @@ export async function verifyInboundServiceJwt(
   if (payload.iss !== config.did) {
     throw authError('UntrustedIss', 'Service JWT issuer is not the owner of this PDS')
   }
-  if (payload.aud !== config.serviceDid && payload.aud !== `${config.serviceDid}#atproto_pds`) {
+  if (typeof payload.aud !== 'string' || !isOwnAudience(config, payload.aud)) {
     throw authError('BadJwtAudience', 'jwt audience does not match service did')
   }
   if (payload.lxm !== opts.lxm) {

@@ -1,19 +1,15 @@
 import { ensureValidDid, isValidNsid } from '@atproto/syntax'
 import { quotaKeyFor } from '../../actors/account'
-import type { Config } from '../../shared/config'
 import { invalidRequest } from '../../shared/xrpc-error'
 import { isPrivileged } from '../auth/credential'
 import { decodeJwt } from '../auth/jwt'
 import { isPrivilegedMethod, isProtectedMethod } from '../auth/method-policy'
+import { isOwnAudience } from '../auth/own-audience'
 import { createServiceJwt } from '../auth/service-jwt'
 import type { XrpcMethods } from '../xrpc-context'
 
 const MINUTE_MS = 60_000
 const HOUR_MS = 60 * MINUTE_MS
-
-/** Whether `aud` names this PDS, the audience inbound service JWTs must have. */
-const isOwnAudience = (config: Config, aud: string): boolean =>
-  aud === config.serviceDid || aud === `${config.serviceDid}#atproto_pds`
 
 /** `aud` is a DID, optionally naming a service (`did#service_id`). */
 function audience(value: string): string {

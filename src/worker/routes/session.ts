@@ -19,13 +19,17 @@ const scopeFor = (appPassword: AppPasswordInfo | null) =>
   appPassword === null ? ACCESS_SCOPE : appPassword.privileged ? APP_PASS_PRIVILEGED_SCOPE : APP_PASS_SCOPE
 
 /** The account fields getSession, createSession and refreshSession share. This PDS keeps no email. */
-async function accountView(ctx: XrpcContext) {
+async function accountView(ctx: XrpcContext, viaAppPassword: boolean) {
   const [didDoc, { active, status }] = await Promise.all([didDocument(ctx.config), ctx.repo.status()])
+  const { email } = ctx.config
   return {
     handle: ctx.config.handle,
     did: ctx.config.did,
     didDoc,
-    emailConfirmed: false,
+    // There is no email sending here: an address the operator configured counts as
+    // confirmed (the Bluesky app gates video upload on it). App passwords do not see it.
+    ...(email !== null && !viaAppPassword ? { email } : {}),
+    emailConfirmed: email !== null,
     emailAuthFactor: false,
     active,
     ...(status ? { status } : {}),
@@ -45,7 +49,7 @@ async function sessionView(ctx: XrpcContext, refresh: IssuedRefresh) {
     }),
     createRefreshToken(ctx.config, { jti: refresh.id, expiresAtMs: refresh.expiresAt, now }),
   ])
-  return { accessJwt, refreshJwt, ...(await accountView(ctx)) }
+  return { accessJwt, refreshJwt, ...(await accountView(ctx, appPassword !== null)) }
 }
 
 const stringField = (body: Record<string, unknown>, name: string): string => {
@@ -76,7 +80,7 @@ export const sessionMethods: XrpcMethods = {
   'com.atproto.server.getSession': {
     type: 'query',
     auth: 'owner',
-    handler: async (ctx) => accountView(ctx),
+    handler: async (ctx) => accountView(ctx, ctx.auth?.type === 'session' && ctx.auth.appPassword !== null),
   },
   'com.atproto.server.refreshSession': {
     type: 'procedure',
