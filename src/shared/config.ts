@@ -1,4 +1,5 @@
 import { ensureValidDid, ensureValidHandle } from '@atproto/syntax'
+import { type MigrationConfig, parseMigration } from './config-migration'
 import {
   badSetting,
   type ConfigResult,
@@ -40,6 +41,7 @@ export type RawSettings = {
   PLC_URL?: string
   PROXY_TIMEOUT_MS?: string
   PROXY_ALLOW_INSECURE?: string
+  REPO_IMPORT_LIMIT?: string
 }
 
 /** Keep firehose events at least this long and at least this many (both must be exceeded to prune). */
@@ -84,6 +86,8 @@ export type Config = {
   /** How long an unreferenced upload is kept, in ms. */
   blobGraceMs: number
   proxy: ProxyConfig
+  /** Account migration settings (`config-migration.ts`). */
+  migration: MigrationConfig
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeMs: 72 * 3_600_000, minEvents: 10_000 }
@@ -148,6 +152,8 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
   if (!graceHours.ok) return graceHours
   const proxy = parseProxy(env)
   if (!proxy.ok) return proxy
+  const migration = parseMigration(env)
+  if (!migration.ok) return migration
   if (proxy.value.allowInsecure && !isLoopbackHost(hostname)) {
     return badSetting(
       'PROXY_ALLOW_INSECURE',
@@ -169,6 +175,7 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     blobUploadLimit: uploadLimit.value,
     blobGraceMs: Math.round(graceHours.value * 3_600_000),
     proxy: proxy.value,
+    migration: migration.value,
   })
 }
 
