@@ -1,6 +1,7 @@
 import { ensureValidDid, ensureValidHandle } from '@atproto/syntax'
 import { type FirehoseLimits, parseFirehoseLimits } from './config-firehose'
 import { type Limits, parseLimits } from './config-limits'
+import { type MigrationConfig, parseMigration } from './config-migration'
 import {
   badSetting,
   type ConfigResult,
@@ -53,6 +54,7 @@ export type RawSettings = {
   LOGIN_LIMIT_GLOBAL?: string
   WRITE_LIMIT_RECORDS?: string
   WRITE_LIMIT_BLOB_BYTES?: string
+  REPO_IMPORT_LIMIT?: string
 }
 
 /** Keep firehose events at least this long and at least this many (both must be exceeded to prune). */
@@ -103,6 +105,8 @@ export type Config = {
   proxy: ProxyConfig
   /** Login and write abuse limits (config-limits.ts). */
   limits: Limits
+  /** Account migration settings (`config-migration.ts`). */
+  migration: MigrationConfig
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeMs: 72 * 3_600_000, minEvents: 10_000 }
@@ -167,6 +171,8 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
   if (!graceHours.ok) return graceHours
   const proxy = parseProxy(env)
   if (!proxy.ok) return proxy
+  const migration = parseMigration(env)
+  if (!migration.ok) return migration
   if (proxy.value.allowInsecure && !isLoopbackHost(hostname)) {
     return badSetting(
       'PROXY_ALLOW_INSECURE',
@@ -194,6 +200,7 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     blobGraceMs: Math.round(graceHours.value * 3_600_000),
     proxy: proxy.value,
     limits: limits.value,
+    migration: migration.value,
   })
 }
 

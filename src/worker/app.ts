@@ -6,9 +6,11 @@ import { configFor } from './config-cache'
 import { didDocument, servesDidDocument } from './did-document'
 import { proxyXrpc } from './proxy/proxy-handler'
 import { accountMethods } from './routes/account'
+import { accountStatusMethods } from './routes/account-status'
 import { appPasswordMethods } from './routes/app-passwords'
 import { blobUploadMethods } from './routes/blob-upload'
 import { blobMethods } from './routes/blobs'
+import { importRepoMethods } from './routes/import-repo'
 import { preferenceMethods } from './routes/preferences'
 import { repoReadMethods } from './routes/repo-read'
 import { repoWriteMethods } from './routes/repo-write'
@@ -35,6 +37,8 @@ const handleXrpc = createXrpcRouter(
     ...serviceAuthMethods,
     ...preferenceMethods,
     ...accountMethods,
+    ...accountStatusMethods,
+    ...importRepoMethods,
   },
   proxyXrpc,
 )

@@ -110,6 +110,25 @@ export const REPO_MIGRATIONS: readonly Migration[] = [
       INSERT INTO account_state (id, active, status, fingerprint) VALUES (1, 1, NULL, NULL);
     `,
   },
+  {
+    // importRepo's staging tables (import/import-staging.ts): an import streams into them,
+    // is verified there, and replaces blocks, records and record_blobs in one transaction.
+    id: 7,
+    sql: `
+      CREATE TABLE import_blocks (cid TEXT PRIMARY KEY, bytes BLOB NOT NULL, reached INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE import_records (
+        collection TEXT NOT NULL,
+        rkey TEXT NOT NULL,
+        cid TEXT NOT NULL,
+        PRIMARY KEY (collection, rkey)
+      );
+      CREATE TABLE import_record_blobs (
+        record_uri TEXT NOT NULL,
+        blob_cid TEXT NOT NULL,
+        PRIMARY KEY (record_uri, blob_cid)
+      );
+    `,
+  },
 ]
 
 /**

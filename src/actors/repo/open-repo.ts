@@ -11,6 +11,9 @@ import { BlobStore } from './blobs/blob-store'
 import { BlobUploads } from './blobs/blob-uploads'
 import { RepoWriter } from './commit/repo-writer'
 import { WriteGate } from './commit/write-gate'
+import { ImportStaging } from './import/import-staging'
+import { type MigrationStatus, migrationStatus } from './import/migration-status'
+import { RepoImport } from './import/repo-import'
 import { dropLegacyCredentials, legacyCredentials } from './legacy-credentials'
 import { REPO_MIGRATIONS } from './migrations'
 import type { Outbox } from './outbox/outbox'
@@ -35,6 +38,10 @@ export type OpenedRepo = {
   blobGc: BlobGc
   prefs: PreferencesStore
   delivery: OutboxDelivery
+  /** importRepo: replaces the repo with an imported CAR while deactivated. */
+  imports: RepoImport
+  /** The counts checkAccountStatus reports. */
+  migrationStatus: () => MigrationStatus
   /** Starts handing the outbox to the sequencer, without waiting for it. */
   deliver: () => void
   status: () => RepoStatus
@@ -141,6 +148,18 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     blobGc,
     prefs: new PreferencesStore(sql, transaction),
     delivery,
+    imports: new RepoImport({
+      staging: new ImportStaging(sql),
+      writer,
+      blobs,
+      keypair,
+      did: config.did,
+      isActive: () => lifecycle.status().active,
+      transaction,
+      collectSoon: () => blobGc.soon(),
+      log,
+    }),
+    migrationStatus: () => migrationStatus(sql, writer.head, lifecycle.status().active, blobs),
     deliver,
     status: () => {
       const { did, cid, rev } = writer.head

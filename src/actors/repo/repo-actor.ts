@@ -5,6 +5,8 @@ import type { Result } from '../../shared/result'
 import type { LegacyCredentials } from '../account'
 import type { BlobMeta, FinishedUpload } from './blobs/blob-store'
 import type { ApplyWritesInput, ApplyWritesOutput } from './commit/write-ops'
+import type { MigrationStatus } from './import/migration-status'
+import type { ImportSummary } from './import/repo-import'
 import { type OpenedRepo, openRepo, type RepoStatus } from './open-repo'
 import type { Preference } from './preferences/preferences-store'
 import type { ListRecordsOptions, RecordView } from './read/repo-reader'
@@ -94,6 +96,14 @@ export class RepoActor extends DurableObject<Env> {
 
   async listMissingBlobs(opts: { cursor: string | null; limit: number }) {
     return (await this.opened).blobs.listMissing(opts)
+  }
+
+  async importRepo(car: ReadableStream<Uint8Array>): Promise<Result<ImportSummary, RepoCode>> {
+    return (await this.opened).imports.run(car)
+  }
+
+  async migrationStatus(): Promise<MigrationStatus> {
+    return (await this.opened).migrationStatus()
   }
 
   async getPreferences(fullAccess: boolean): Promise<Preference[]> {

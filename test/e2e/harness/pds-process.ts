@@ -29,6 +29,11 @@ export type SpawnOptions = {
   onSpawned?: (pgid: number) => void
   /** Let this process exit while the server runs (a later teardown stops it). */
   unref?: boolean
+  /**
+   * A path that answers 200 once the PDS is up, for a server whose DID document is not its
+   * own (an account moving in); by default the server is ready once it serves `id.did`'s.
+   */
+  readyPath?: string
 }
 
 /**
@@ -59,6 +64,14 @@ export async function spawnPds(id: PdsIdentity, opts: SpawnOptions): Promise<num
   let last = 'no answer yet'
   while (exited === null && Date.now() < deadline) {
     try {
+      if (opts.readyPath) {
+        const res = await fetch(`${id.baseUrl}${opts.readyPath}`, { signal: AbortSignal.timeout(5_000) })
+        await res.body?.cancel()
+        if (res.ok) return pgid
+        last = `HTTP ${res.status}`
+        await new Promise((r) => setTimeout(r, 250))
+        continue
+      }
       const res = await fetch(`${id.baseUrl}/.well-known/did.json`, { signal: AbortSignal.timeout(5_000) })
       const doc = res.ok ? ((await res.json()) as { id?: unknown }) : null
       if (doc?.id === id.did) return pgid

@@ -148,6 +148,30 @@ export class BlobStore implements BlobRefHook {
     }
   }
 
+  /**
+   * After `record_blobs` was replaced wholesale (importRepo), inside that transaction:
+   * referenced rows become permanent, permanent rows no record names become orphaned.
+   * True when some were orphaned, so GC should run.
+   */
+  restateAll(): boolean {
+    this.sql.exec(
+      "UPDATE blobs SET state = 'permanent' WHERE state != 'permanent' AND cid IN (SELECT blob_cid FROM record_blobs)",
+    )
+    const orphaned = this.sql.exec(
+      "UPDATE blobs SET state = 'orphaned' WHERE state = 'permanent' AND cid NOT IN (SELECT blob_cid FROM record_blobs)",
+    ).rowsWritten
+    return orphaned > 0
+  }
+
+  /** For checkAccountStatus: blobs held (any state) and distinct blobs records reference. */
+  counts(): { importedBlobs: number; expectedBlobs: number } {
+    const one = (query: string) => this.sql.exec<{ n: number }>(query).one().n
+    return {
+      importedBlobs: one('SELECT COUNT(*) AS n FROM blobs'),
+      expectedBlobs: one('SELECT COUNT(DISTINCT blob_cid) AS n FROM record_blobs'),
+    }
+  }
+
   /** True once after a write orphaned a blob. */
   takeOrphaned(): boolean {
     const was = this.orphanedSinceTake

@@ -170,6 +170,21 @@ export class RepoWriter {
     })
   }
 
+  /**
+   * Replaces the whole repo (importRepo) in the write queue: `swap` persists the new state
+   * in its own transaction and returns the new commit's CID, or a refusal; the head then
+   * moves to that commit. No event is appended: imports happen while deactivated, and
+   * activation announces the new state with `#sync`.
+   */
+  replaceRepo(swap: (head: RepoHead) => Promise<Result<Cid, RepoCode>>): Promise<Result<RepoHead, RepoCode>> {
+    return this.exclusive(async () => {
+      const swapped = await swap(this.current)
+      if (!swapped.ok) return swapped
+      this.current = await loadHead(this.deps.blocks, swapped.value)
+      return ok(this.current)
+    })
+  }
+
   private now(): string {
     return isoNow(this.deps.clock ?? systemClock)
   }
