@@ -1,4 +1,5 @@
 import { ensureValidDid, ensureValidHandle } from '@atproto/syntax'
+import { parseServerInfo, type ServerInfoConfig } from './config-server'
 import {
   badSetting,
   type ConfigResult,
@@ -40,6 +41,9 @@ export type RawSettings = {
   PLC_URL?: string
   PROXY_TIMEOUT_MS?: string
   PROXY_ALLOW_INSECURE?: string
+  PRIVACY_POLICY_URL?: string
+  TERMS_OF_SERVICE_URL?: string
+  CONTACT_EMAIL?: string
 }
 
 /** Keep firehose events at least this long and at least this many (both must be exceeded to prune). */
@@ -84,6 +88,8 @@ export type Config = {
   /** How long an unreferenced upload is kept, in ms. */
   blobGraceMs: number
   proxy: ProxyConfig
+  /** Operator links and contact for `describeServer` (config-server.ts). */
+  server: ServerInfoConfig
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeMs: 72 * 3_600_000, minEvents: 10_000 }
@@ -148,6 +154,8 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
   if (!graceHours.ok) return graceHours
   const proxy = parseProxy(env)
   if (!proxy.ok) return proxy
+  const server = parseServerInfo(env)
+  if (!server.ok) return server
   if (proxy.value.allowInsecure && !isLoopbackHost(hostname)) {
     return badSetting(
       'PROXY_ALLOW_INSECURE',
@@ -169,6 +177,7 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     blobUploadLimit: uploadLimit.value,
     blobGraceMs: Math.round(graceHours.value * 3_600_000),
     proxy: proxy.value,
+    server: server.value,
   })
 }
 

@@ -110,6 +110,20 @@ export const REPO_MIGRATIONS: readonly Migration[] = [
       INSERT INTO account_state (id, active, status, fingerprint) VALUES (1, 1, NULL, NULL);
     `,
   },
+  {
+    // Read-after-write: the records written and deleted since a rev (record-index.ts `changesSince`).
+    id: 7,
+    sql: `
+      CREATE INDEX records_rev ON records (rev);
+      CREATE TABLE record_tombstones (
+        collection TEXT NOT NULL,
+        rkey TEXT NOT NULL,
+        rev TEXT NOT NULL,
+        PRIMARY KEY (collection, rkey)
+      );
+      CREATE INDEX record_tombstones_rev ON record_tombstones (rev);
+    `,
+  },
 ]
 
 /**

@@ -14,7 +14,7 @@ import { proxyTargetFor } from './proxy-target'
 let resolver: { config: ProxyConfig; resolver: DidResolver } | null = null
 
 /** One resolver (and its DID-document cache) per isolate and proxy config. */
-function resolverFor(config: ProxyConfig): DidResolver {
+export function resolverFor(config: ProxyConfig): DidResolver {
   if (resolver?.config === config) return resolver.resolver
   const created = new DidResolver({
     fetch: (input, init) => fetch(input, init),
