@@ -3,14 +3,17 @@ import type { BlockStore } from '../storage/block-store'
 import type { RecordIndex } from '../storage/record-index'
 import { readRecordJson } from './repo-reader'
 
-/** A record written after the asked rev, with its value as IPLD JSON. */
+/**
+ * A record written after the asked rev, with its value as IPLD JSON text (text because
+ * RPC stub types cannot carry an open JSON object type).
+ */
 export type LocalRecord = {
   uri: string
   collection: string
   rkey: string
   cid: string
   rev: string
-  value: Record<string, unknown>
+  json: string
 }
 
 /** A record deleted after the asked rev. */
@@ -25,7 +28,8 @@ export type LocalChanges = {
   rev: string
   records: LocalRecord[]
   deletions: LocalDeletion[]
-  profile: Record<string, unknown> | null
+  /** The current profile record as IPLD JSON text, or null when there is none. */
+  profileJson: string | null
 }
 
 const PROFILE = { collection: 'app.bsky.actor.profile', rkey: 'self' }
@@ -41,7 +45,7 @@ export async function recordsSince(
   limit: number,
 ): Promise<LocalChanges> {
   const { blocks, index, head } = deps
-  const none: LocalChanges = { rev: head.rev, records: [], deletions: [], profile: null }
+  const none: LocalChanges = { rev: head.rev, records: [], deletions: [], profileJson: null }
   if (!deps.active || rev >= head.rev || !index.knowsRev(rev)) return none
   const changes = index.changesSince(rev, limit)
   if (changes.length === 0) return none
@@ -51,9 +55,9 @@ export async function recordsSince(
     const uri = `at://${head.did}/${c.collection}/${c.rkey}`
     const path = { uri, collection: c.collection, rkey: c.rkey, rev: c.rev }
     if (c.cid === null) deletions.push(path)
-    else records.push({ ...path, cid: c.cid, value: await readRecordJson(blocks, c.cid) })
+    else records.push({ ...path, cid: c.cid, json: JSON.stringify(await readRecordJson(blocks, c.cid)) })
   }
   const profileRow = index.get(PROFILE.collection, PROFILE.rkey)
-  const profile = profileRow ? await readRecordJson(blocks, profileRow.cid) : null
-  return { rev: head.rev, records, deletions, profile }
+  const profileJson = profileRow ? JSON.stringify(await readRecordJson(blocks, profileRow.cid)) : null
+  return { rev: head.rev, records, deletions, profileJson }
 }
