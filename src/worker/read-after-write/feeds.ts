@@ -123,8 +123,9 @@ export function mergeAuthorFeed(
   ctx: MergeContext,
 ): AppBskyFeedGetAuthorFeed.OutputSchema {
   const feed = refreshAuthors(dropDeleted(original.feed, ctx.viewer), ctx.viewer)
-  const actor = ctx.params.get('actor')?.toLowerCase()
-  if (actor !== ctx.viewer.did && actor !== ctx.handle) return merged(original, feed)
+  // A DID is compared as it is (did:web ports are percent-encoded), a handle without case.
+  const actor = ctx.params.get('actor') ?? ''
+  if (actor !== ctx.viewer.did && actor.toLowerCase() !== ctx.handle) return merged(original, feed)
   const filter = ctx.params.get('filter') ?? 'posts_with_replies'
   let posts = ctx.viewer.posts
   if (filter === 'posts_no_replies' || filter === 'posts_and_author_threads') {
