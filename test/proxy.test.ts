@@ -181,8 +181,8 @@ describe('proxy errors', () => {
   })
 
   it('never proxies protected account-management methods', async () => {
-    const res = await callAs(OWNER.authToken, 'com.atproto.server.updateEmail', {
-      body: { email: 'a@b.c' },
+    const res = await callAs(OWNER.authToken, 'com.atproto.server.requestAccountDelete', {
+      body: {},
       headers: proxyHeader(STAND_IN.appView.did, STAND_IN.appView.service),
     })
     await expectXrpcError(res, 400, 'InvalidToken')

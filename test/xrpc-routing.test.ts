@@ -42,7 +42,7 @@ describe('XRPC routing', () => {
     await expectXrpcError(res, 501, 'MethodNotImplemented')
   })
 
-  it.each(['not-an-nsid', 'com.example', 'com..example.foo', '_health'])(
+  it.each(['not-an-nsid', 'com.example', 'com..example.foo', '_status'])(
     'answers an invalid NSID path %j with 404',
     async (nsid) => {
       const res = await xrpc(nsid, { auth: false })

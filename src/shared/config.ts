@@ -2,6 +2,7 @@ import { ensureValidDid, ensureValidHandle } from '@atproto/syntax'
 import { type FirehoseLimits, parseFirehoseLimits } from './config-firehose'
 import { type Limits, parseLimits } from './config-limits'
 import { type MigrationConfig, parseMigration } from './config-migration'
+import { parseServerInfo, type ServerInfoConfig } from './config-server'
 import {
   badSetting,
   type ConfigResult,
@@ -55,6 +56,9 @@ export type RawSettings = {
   WRITE_LIMIT_RECORDS?: string
   WRITE_LIMIT_BLOB_BYTES?: string
   REPO_IMPORT_LIMIT?: string
+  PRIVACY_POLICY_URL?: string
+  TERMS_OF_SERVICE_URL?: string
+  CONTACT_EMAIL?: string
 }
 
 /** Keep firehose events at least this long and at least this many (both must be exceeded to prune). */
@@ -107,6 +111,8 @@ export type Config = {
   limits: Limits
   /** Account migration settings (`config-migration.ts`). */
   migration: MigrationConfig
+  /** Operator links and contact for `describeServer` (config-server.ts). */
+  server: ServerInfoConfig
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeMs: 72 * 3_600_000, minEvents: 10_000 }
@@ -173,6 +179,8 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
   if (!proxy.ok) return proxy
   const migration = parseMigration(env)
   if (!migration.ok) return migration
+  const server = parseServerInfo(env)
+  if (!server.ok) return server
   if (proxy.value.allowInsecure && !isLoopbackHost(hostname)) {
     return badSetting(
       'PROXY_ALLOW_INSECURE',
@@ -201,6 +209,7 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     proxy: proxy.value,
     limits: limits.value,
     migration: migration.value,
+    server: server.value,
   })
 }
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
+import pkg from '../../package.json'
 import { createLogger } from '../shared/logger'
 import { XRPCError } from '../shared/xrpc-error'
 import { configFor } from './config-cache'
@@ -10,8 +11,10 @@ import { accountStatusMethods } from './routes/account-status'
 import { appPasswordMethods } from './routes/app-passwords'
 import { blobUploadMethods } from './routes/blob-upload'
 import { blobMethods } from './routes/blobs'
+import { emailMethods } from './routes/email'
 import { importRepoMethods } from './routes/import-repo'
 import { preferenceMethods } from './routes/preferences'
+import { pushMethods } from './routes/push'
 import { repoReadMethods } from './routes/repo-read'
 import { repoWriteMethods } from './routes/repo-write'
 import { serverMethods } from './routes/server'
@@ -39,6 +42,8 @@ const handleXrpc = createXrpcRouter(
     ...accountMethods,
     ...accountStatusMethods,
     ...importRepoMethods,
+    ...emailMethods,
+    ...pushMethods,
   },
   proxyXrpc,
 )
@@ -83,6 +88,9 @@ app.get('/.well-known/atproto-did', (c) => {
   if (host !== config.handle && host !== config.hostname) return c.text('User not found', 404)
   return c.text(config.did)
 })
+
+// Health as the reference PDS answers it: the version, and no state touched.
+app.get('/xrpc/_health', (c) => c.json({ version: pkg.version }))
 
 // The firehose is a WebSocket upgrade, not a JSON method: it bypasses the XRPC router.
 app.all('/xrpc/com.atproto.sync.subscribeRepos', (c) => subscribeRepos(c.req.raw, c.env))

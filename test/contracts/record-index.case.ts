@@ -29,8 +29,8 @@ export function describeRecordIndexContract(name: string, withIndex: WithRecordI
         index.put(row('a'))
         index.put({ ...row('a', 'cid-2'), rev: 'r2' })
         expect(index.get(C, 'a')).toEqual({ collection: C, rkey: 'a', cid: 'cid-2', rev: 'r2' })
-        index.delete(C, 'a')
-        index.delete(C, 'never-there')
+        index.delete(C, 'a', 'r3')
+        index.delete(C, 'never-there', 'r3')
         expect(index.get(C, 'a')).toBeNull()
         expect(index.list(C, 10, null, false)).toEqual([])
       }))
@@ -64,8 +64,38 @@ export function describeRecordIndexContract(name: string, withIndex: WithRecordI
         index.put(row('b', 'x', 'com.example.b'))
         index.put(row('a', 'x', 'com.example.a'))
         expect(index.collections()).toEqual(['com.example.a', 'com.example.b'])
-        index.delete('com.example.a', 'a')
+        index.delete('com.example.a', 'a', 'r2')
         expect(index.collections()).toEqual(['com.example.b'])
+      }))
+
+    it('lists the newest changes since a rev, oldest first, with tombstones for deletions', () =>
+      withIndex((index) => {
+        index.put({ ...row('a'), rev: 'r1' })
+        index.put({ ...row('b'), rev: 'r2' })
+        index.put({ ...row('c'), rev: 'r3' })
+        index.delete(C, 'a', 'r4')
+        index.put({ ...row('b', 'cid-b2'), rev: 'r5' })
+        index.delete(C, 'c', 'r6')
+        index.put({ ...row('c', 'cid-c2'), rev: 'r7' })
+        expect(index.changesSince('r2', 10)).toEqual([
+          { collection: C, rkey: 'a', cid: null, rev: 'r4' },
+          { collection: C, rkey: 'b', cid: 'cid-b2', rev: 'r5' },
+          { collection: C, rkey: 'c', cid: 'cid-c2', rev: 'r7' },
+        ])
+        expect(index.changesSince('r4', 2).map((c) => c.rev)).toEqual(['r5', 'r7'])
+        expect(index.changesSince('r5', 1).map((c) => c.rev)).toEqual(['r7'])
+        expect(index.changesSince('r7', 10)).toEqual([])
+      }))
+
+    it('knows a rev when some record or tombstone is at or before it', () =>
+      withIndex((index) => {
+        expect(index.knowsRev('r5')).toBe(false)
+        index.put({ ...row('a'), rev: 'r3' })
+        expect(index.knowsRev('r2')).toBe(false)
+        expect(index.knowsRev('r3')).toBe(true)
+        index.delete(C, 'a', 'r4')
+        expect(index.knowsRev('r3')).toBe(false)
+        expect(index.knowsRev('r4')).toBe(true)
       }))
   })
 }

@@ -6,6 +6,8 @@
 export const STAND_IN = {
   appView: { did: 'did:web:appview.test', service: '#bsky_appview', url: 'https://appview.test' },
   chat: { did: 'did:web:chat.test', service: '#bsky_chat', url: 'https://chat.test' },
+  /** A notification service (`#bsky_notif`), the target of registerPush. */
+  notif: { did: 'did:web:notif.test', service: '#bsky_notif', url: 'https://notif.test' },
   labeler: { did: 'did:web:labeler.test', service: '#atproto_labeler', url: 'https://labeler.test' },
   /** A did:plc served by the stand-in PLC directory, with an `#atproto_labeler` at plc-labeler.test. */
   plcService: {
@@ -27,3 +29,15 @@ export const STAND_IN_BINDINGS = {
   CHAT_DID: `${STAND_IN.chat.did}${STAND_IN.chat.service}`,
   PLC_URL: STAND_IN.plcUrl,
 }
+
+/**
+ * The query parameter that makes the stand-in AppView answer `body` (its text as given)
+ * with `atproto-repo-rev: rev`, as an AppView that has indexed the repo up to `rev`.
+ */
+export const standInAnswer = (rev: string, body: unknown, status = 200): Record<string, string> => ({
+  standInAnswer: JSON.stringify({
+    rev,
+    status,
+    text: typeof body === 'string' ? body : JSON.stringify(body),
+  }),
+})

@@ -9,6 +9,9 @@ export const TEST_BINDINGS = {
   AUTH_TOKEN: 'test-auth-token-0123456789abcdefghij',
   // No relays to notify from tests.
   RELAYS: '',
+  PRIVACY_POLICY_URL: 'https://pds.test/privacy',
+  TERMS_OF_SERVICE_URL: 'https://pds.test/terms',
+  CONTACT_EMAIL: 'admin@pds.test',
 }
 
 /** The owner the tests act as: the test identity's DID, handle, host, key and token. */

@@ -3,6 +3,7 @@ import type { RepoActor } from './repo-actor'
 export type { BlobMeta } from './blobs/blob-store'
 export type { ApplyWritesInput, ApplyWritesOutput, WriteInput } from './commit/write-ops'
 export type { Preference } from './preferences/preferences-store'
+export type { LocalChanges, LocalDeletion, LocalRecord } from './read/records-since'
 
 import { REPO_ACTOR_NAME } from './repo-actor'
 

@@ -129,6 +129,20 @@ export const REPO_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Read-after-write: the records written and deleted since a rev (record-index.ts `changesSince`).
+    id: 8,
+    sql: `
+      CREATE INDEX records_rev ON records (rev);
+      CREATE TABLE record_tombstones (
+        collection TEXT NOT NULL,
+        rkey TEXT NOT NULL,
+        rev TEXT NOT NULL,
+        PRIMARY KEY (collection, rkey)
+      );
+      CREATE INDEX record_tombstones_rev ON record_tombstones (rev);
+    `,
+  },
 ]
 
 /**

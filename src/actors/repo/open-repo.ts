@@ -20,6 +20,7 @@ import type { Outbox } from './outbox/outbox'
 import { OutboxDelivery } from './outbox/outbox-delivery'
 import { SqlOutbox } from './outbox/sql-outbox'
 import { PreferencesStore } from './preferences/preferences-store'
+import { type LocalChanges, recordsSince } from './read/records-since'
 import { RepoReader } from './read/repo-reader'
 import { AlarmSchedule } from './schedule/alarm-schedule'
 import { SqlAlarmDeadlines } from './schedule/sql-alarm-deadlines'
@@ -45,6 +46,8 @@ export type OpenedRepo = {
   /** Starts handing the outbox to the sequencer, without waiting for it. */
   deliver: () => void
   status: () => RepoStatus
+  /** The owner's records written and deleted after a rev (read-after-write). */
+  recordsSince: (rev: string, limit: number) => Promise<LocalChanges>
   /** Deactivates or reactivates hosting, announcing it on the firehose. */
   setActive: (active: boolean) => Promise<void>
   /** Runs what is due on the shared alarm: outbox delivery retries and blob GC. */
@@ -165,6 +168,8 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
       const { did, cid, rev } = writer.head
       return { did, head: cid.toString(), rev, ...lifecycle.status() }
     },
+    recordsSince: (rev, limit) =>
+      recordsSince({ blocks, index, head: writer.head, active: lifecycle.status().active }, rev, limit),
     setActive: async (active) => {
       await lifecycle.setActive(active)
       deliver()

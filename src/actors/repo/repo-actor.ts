@@ -9,6 +9,7 @@ import type { MigrationStatus } from './import/migration-status'
 import type { ImportSummary } from './import/repo-import'
 import { type OpenedRepo, openRepo, type RepoStatus } from './open-repo'
 import type { Preference } from './preferences/preferences-store'
+import type { LocalChanges } from './read/records-since'
 import type { ListRecordsOptions, RecordView } from './read/repo-reader'
 import type { RepoCode } from './repo-codes'
 
@@ -57,6 +58,10 @@ export class RepoActor extends DurableObject<Env> {
 
   async listRecords(opts: ListRecordsOptions) {
     return (await this.opened).reader.listRecords(opts)
+  }
+
+  async recordsSince(rev: string, limit: number): Promise<LocalChanges> {
+    return (await this.opened).recordsSince(rev, limit)
   }
 
   async exportCar(since: string | null): Promise<ReadableStream<Uint8Array>> {

@@ -1,4 +1,5 @@
 import { accountStub } from '../../actors/account'
+import { repoActorStub } from '../../actors/repo'
 import type { ProxyConfig, ServiceRef } from '../../shared/config'
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
 import { confirmOwner, verifyOwnerToken } from '../auth'
@@ -6,6 +7,7 @@ import { isPrivileged } from '../auth/credential'
 import { isPrivilegedMethod, isProtectedMethod } from '../auth/method-policy'
 import { createServiceJwt } from '../auth/service-jwt'
 import { configFor } from '../config-cache'
+import { threadNotFound, withReadAfterWrite } from '../read-after-write/read-after-write'
 import { DidResolver } from './did-resolver'
 import { checkPublicUrl } from './endpoint-policy'
 import { forwardXrpc } from './forward'
@@ -14,7 +16,7 @@ import { proxyTargetFor } from './proxy-target'
 let resolver: { config: ProxyConfig; resolver: DidResolver } | null = null
 
 /** One resolver (and its DID-document cache) per isolate and proxy config. */
-function resolverFor(config: ProxyConfig): DidResolver {
+export function resolverFor(config: ProxyConfig): DidResolver {
   if (resolver?.config === config) return resolver.resolver
   const created = new DidResolver({
     fetch: (input, init) => fetch(input, init),
@@ -37,6 +39,7 @@ const badMethod = () => new XRPCError(400, 'InvalidToken', 'Bad token method')
  * to the service named by `atproto-proxy` or the default for its namespace, with a
  * fresh service JWT (`aud` = the bare service DID, `lxm` = the NSID). Order: target
  * (none is 501), protected methods, owner auth, privileged methods, then forwarding.
+ * The owner's views get their writes since the upstream's rev merged in (read-after-write).
  */
 export async function proxyXrpc(req: Request, env: Env, nsid: string): Promise<Response> {
   if (!['GET', 'HEAD', 'POST'].includes(req.method)) {
@@ -54,12 +57,21 @@ export async function proxyXrpc(req: Request, env: Env, nsid: string): Promise<R
 
   const endpoint = await endpointOf(target, proxyConfig)
   const token = await createServiceJwt(config, { aud: target.did, lxm: nsid, now: Date.now() })
-  return forwardXrpc({
-    req,
-    endpoint,
-    nsid,
-    token,
-    fetch: (input, init) => fetch(input, init),
-    timeoutMs: proxyConfig.timeoutMs,
-  })
+  const local = { req, nsid, config, repo: repoActorStub(env) }
+  let res: Response
+  try {
+    res = await forwardXrpc({
+      req,
+      endpoint,
+      nsid,
+      token,
+      fetch: (input, init) => fetch(input, init),
+      timeoutMs: proxyConfig.timeoutMs,
+    })
+  } catch (e) {
+    const found = e instanceof XRPCError ? await threadNotFound(local, e) : null
+    if (found) return found
+    throw e
+  }
+  return withReadAfterWrite(local, res)
 }

@@ -5,14 +5,22 @@ import type { XrpcMethods } from '../xrpc-context'
 export const serverMethods: XrpcMethods = {
   'com.atproto.server.describeServer': {
     type: 'query',
-    handler: async ({ config }) => ({
-      did: config.serviceDid,
-      availableUserDomains: [],
-      // Single-user: there is no account creation, so every invite is "required".
-      inviteCodeRequired: true,
-      phoneVerificationRequired: false,
-      links: {},
-    }),
+    handler: async ({ config }) => {
+      const { privacyPolicyUrl, termsOfServiceUrl, contactEmail } = config.server
+      return {
+        did: config.serviceDid,
+        availableUserDomains: [],
+        // Single-user: there is no account creation, so every invite is "required".
+        inviteCodeRequired: true,
+        phoneVerificationRequired: false,
+        blobUploadLimit: config.blobUploadLimit,
+        links: {
+          ...(privacyPolicyUrl !== null && { privacyPolicy: privacyPolicyUrl }),
+          ...(termsOfServiceUrl !== null && { termsOfService: termsOfServiceUrl }),
+        },
+        ...(contactEmail !== null && { contact: { email: contactEmail } }),
+      }
+    },
   },
   'com.atproto.identity.resolveHandle': {
     type: 'query',

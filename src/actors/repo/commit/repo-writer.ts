@@ -123,7 +123,7 @@ export class RepoWriter {
     this.deps.transaction(() => {
       // The index moves first: block removal keeps blocks still named by a record.
       for (const w of writes) {
-        if (w.action === 'delete') index.delete(w.collection, w.rkey)
+        if (w.action === 'delete') index.delete(w.collection, w.rkey, rev)
         else index.put({ collection: w.collection, rkey: w.rkey, cid: w.cid.toString(), rev })
         const path = `${w.collection}/${w.rkey}`
         const linked = blobsOf.get(path) ?? []

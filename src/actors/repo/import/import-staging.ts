@@ -112,6 +112,8 @@ export class ImportStaging {
       rev,
     )
     sql.exec('DELETE FROM records')
+    // The imported repo is a new history: read-after-write must not replay older deletions.
+    sql.exec('DELETE FROM record_tombstones')
     sql.exec(
       'INSERT INTO records (collection, rkey, cid, rev) SELECT collection, rkey, cid, ? FROM import_records',
       rev,

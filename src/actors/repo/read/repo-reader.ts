@@ -115,10 +115,15 @@ export class RepoReader {
     })
   }
 
-  private async readJson(cid: string): Promise<Record<string, unknown>> {
-    const parsed = parseCidSafe(cid)
-    const bytes = parsed ? await this.blocks.getBytes(parsed) : null
-    if (!bytes) throw new Error(`record block missing: ${cid}`)
-    return lexToJson(cborToLexRecord(bytes)) as Record<string, unknown>
+  private readJson(cid: string): Promise<Record<string, unknown>> {
+    return readRecordJson(this.blocks, cid)
   }
+}
+
+/** A record block as IPLD JSON; a missing block is an internal error. */
+export async function readRecordJson(blocks: BlockStore, cid: string): Promise<Record<string, unknown>> {
+  const parsed = parseCidSafe(cid)
+  const bytes = parsed ? await blocks.getBytes(parsed) : null
+  if (!bytes) throw new Error(`record block missing: ${cid}`)
+  return lexToJson(cborToLexRecord(bytes)) as Record<string, unknown>
 }

@@ -1,9 +1,10 @@
 import { compareBinary, sqlLimit } from '../../../shared/sqlite-order'
-import type { RecordIndex, RecordRow } from './record-index'
+import type { RecordChange, RecordIndex, RecordRow } from './record-index'
 
 /** The record index in memory, for tests that run without workerd. Same order as SQLite's. */
 export class MemoryRecordIndex implements RecordIndex {
   private readonly rows = new Map<string, RecordRow>()
+  private readonly tombstones = new Map<string, RecordChange>()
 
   get(collection: string, rkey: string): RecordRow | null {
     const row = this.rows.get(pathKey(collection, rkey))
@@ -12,10 +13,12 @@ export class MemoryRecordIndex implements RecordIndex {
 
   put(row: RecordRow): void {
     this.rows.set(pathKey(row.collection, row.rkey), { ...row })
+    this.tombstones.delete(pathKey(row.collection, row.rkey))
   }
 
-  delete(collection: string, rkey: string): void {
+  delete(collection: string, rkey: string, rev: string): void {
     this.rows.delete(pathKey(collection, rkey))
+    this.tombstones.set(pathKey(collection, rkey), { collection, rkey, cid: null, rev })
   }
 
   list(collection: string, limit: number, cursor: string | null, reverse: boolean): RecordRow[] {
@@ -30,6 +33,23 @@ export class MemoryRecordIndex implements RecordIndex {
 
   collections(): string[] {
     return [...new Set([...this.rows.values()].map((r) => r.collection))].sort(compareBinary)
+  }
+
+  changesSince(rev: string, limit: number): RecordChange[] {
+    const newestFirst = (a: RecordChange, b: RecordChange) =>
+      compareBinary(b.rev, a.rev) ||
+      compareBinary(b.collection, a.collection) ||
+      compareBinary(b.rkey, a.rkey)
+    return [...this.rows.values(), ...this.tombstones.values()]
+      .filter((r) => compareBinary(r.rev, rev) > 0)
+      .map((r) => ({ collection: r.collection, rkey: r.rkey, cid: r.cid, rev: r.rev }))
+      .sort(newestFirst)
+      .slice(0, sqlLimit(limit))
+      .reverse()
+  }
+
+  knowsRev(rev: string): boolean {
+    return [...this.rows.values(), ...this.tombstones.values()].some((r) => compareBinary(r.rev, rev) <= 0)
   }
 
   /** Whether some record's cid is `cid`: the block store keeps such blocks live. */

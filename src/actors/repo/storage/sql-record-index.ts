@@ -1,6 +1,6 @@
-import type { RecordIndex, RecordRow } from './record-index'
+import type { RecordChange, RecordIndex, RecordRow } from './record-index'
 
-/** The record index on Durable Object SQLite (`records`, migration 1). */
+/** The record index on Durable Object SQLite (`records`, migration 1; `record_tombstones`, migration 7). */
 export class SqlRecordIndex implements RecordIndex {
   constructor(private readonly sql: SqlStorage) {}
 
@@ -20,10 +20,17 @@ export class SqlRecordIndex implements RecordIndex {
       row.cid,
       row.rev,
     )
+    this.sql.exec('DELETE FROM record_tombstones WHERE collection = ? AND rkey = ?', row.collection, row.rkey)
   }
 
-  delete(collection: string, rkey: string): void {
+  delete(collection: string, rkey: string, rev: string): void {
     this.sql.exec('DELETE FROM records WHERE collection = ? AND rkey = ?', collection, rkey)
+    this.sql.exec(
+      'INSERT INTO record_tombstones (collection, rkey, rev) VALUES (?, ?, ?) ON CONFLICT (collection, rkey) DO UPDATE SET rev = excluded.rev',
+      collection,
+      rkey,
+      rev,
+    )
   }
 
   list(collection: string, limit: number, cursor: string | null, reverse: boolean): RecordRow[] {
@@ -50,5 +57,31 @@ export class SqlRecordIndex implements RecordIndex {
       .exec<{ collection: string }>('SELECT DISTINCT collection FROM records ORDER BY collection')
       .toArray()
       .map((r) => r.collection)
+  }
+
+  changesSince(rev: string, limit: number): RecordChange[] {
+    return this.sql
+      .exec<RecordChange>(
+        `SELECT collection, rkey, cid, rev FROM records WHERE rev > ?
+         UNION ALL SELECT collection, rkey, NULL AS cid, rev FROM record_tombstones WHERE rev > ?
+         ORDER BY rev DESC, collection DESC, rkey DESC LIMIT ?`,
+        rev,
+        rev,
+        limit,
+      )
+      .toArray()
+      .reverse()
+  }
+
+  knowsRev(rev: string): boolean {
+    return (
+      this.sql
+        .exec(
+          'SELECT 1 FROM records WHERE rev <= ? UNION ALL SELECT 1 FROM record_tombstones WHERE rev <= ? LIMIT 1',
+          rev,
+          rev,
+        )
+        .toArray().length > 0
+    )
   }
 }
