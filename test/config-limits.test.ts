@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../src/shared/config'
-import { DEFAULT_LIMITS, parseLimits } from '../src/shared/config-limits'
+import { DEFAULT_LIMITS, parseLimits } from '../src/shared/config/limits'
 import { TEST_BINDINGS } from './helpers/test-identity'
 
 const MINUTE = 60_000

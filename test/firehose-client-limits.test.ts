@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { clientKey, shardForClient } from '../src/actors/subscribers/client-address'
 import { parseConfig } from '../src/shared/config'
-import { DEFAULT_FIREHOSE_LIMITS } from '../src/shared/config-firehose'
+import { DEFAULT_FIREHOSE_LIMITS } from '../src/shared/config/firehose'
 import { TEST_BINDINGS } from './helpers/test-identity'
 
 describe('parseFirehoseLimits', () => {

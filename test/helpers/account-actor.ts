@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { type AccountActor, accountStub } from '../../src/actors/account'
 import type { Account } from '../../src/actors/account/account'
-import { DEFAULT_LIMITS, type Limits, parseLimits } from '../../src/shared/config-limits'
+import { DEFAULT_LIMITS, type Limits, parseLimits } from '../../src/shared/config/limits'
 
 const defaults = (): Limits => {
   const parsed = parseLimits(DEFAULT_LIMITS)

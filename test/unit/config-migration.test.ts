@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseConfig, type RawSettings } from '../../src/shared/config'
-import { DEFAULT_REPO_IMPORT_LIMIT } from '../../src/shared/config-migration'
+import { DEFAULT_REPO_IMPORT_LIMIT } from '../../src/shared/config/migration'
 import { TEST_BINDINGS } from '../helpers/test-identity'
 
 const parse = (settings: RawSettings) => parseConfig({ ...TEST_BINDINGS, ...settings })

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
-import { parseLimits } from '../../shared/config-limits'
+import { parseLimits } from '../../shared/config/limits'
 import type { Result } from '../../shared/result'
 import { passwordEpoch } from '../../shared/session-epoch'
 import { runMigrations } from '../../shared/sql-migrations'

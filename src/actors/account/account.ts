@@ -1,4 +1,4 @@
-import type { Limits } from '../../shared/config-limits'
+import type { Limits } from '../../shared/config/limits'
 import { ok, type Result } from '../../shared/result'
 import type { AccountCode, RateLimited } from './account-codes'
 import {

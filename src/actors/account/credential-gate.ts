@@ -1,4 +1,4 @@
-import type { Limits } from '../../shared/config-limits'
+import type { Limits } from '../../shared/config/limits'
 import { err, ok, type Result } from '../../shared/result'
 import { type AccountCode, type RateLimited, rateLimited } from './account-codes'
 import type { AppPasswordInfo, AppPasswordStore } from './app-password-store'

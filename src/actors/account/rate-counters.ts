@@ -1,4 +1,4 @@
-import type { RateRule } from '../../shared/config-limits'
+import type { RateRule } from '../../shared/config/limits'
 
 /** What the `ratelimit-*` headers report for the rule that refused a call. */
 export type RateLimitState = { limit: number; remaining: number; resetAt: number }

@@ -32,46 +32,38 @@ export class RepoActor extends DurableObject<Env> {
     this.opened = openActor(ctx, () => openRepo({ ctx, env, delivers: ctx.id.name === REPO_ACTOR_NAME }), log)
   }
 
+  // One-line forwards to the opened repo (open-repo.ts), in the order a write, a read, a
+  // blob and a migration need them.
   async applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput, RepoCode>> {
     return (await this.opened).writes.apply(input)
   }
-
   override async alarm(): Promise<void> {
     await (await this.opened).runAlarm()
   }
-
   async status(): Promise<RepoStatus> {
     return (await this.opened).status()
   }
-
   async setActive(active: boolean): Promise<void> {
     await (await this.opened).setActive(active)
   }
-
   async describe(): Promise<Result<{ did: string; collections: string[] }, RepoCode>> {
     return (await this.opened).reader.describe()
   }
-
   async getRecord(collection: string, rkey: string, cid?: string): Promise<Result<RecordView, RepoCode>> {
     return (await this.opened).reader.getRecord(collection, rkey, cid)
   }
-
   async listRecords(opts: ListRecordsOptions) {
     return (await this.opened).reader.listRecords(opts)
   }
-
   async recordsSince(rev: string, limit: number): Promise<LocalChanges> {
     return (await this.opened).recordsSince(rev, limit)
   }
-
   async exportCar(since: string | null): Promise<ReadableStream<Uint8Array>> {
     return (await this.opened).reader.exportCar(since)
   }
-
   async recordProof(collection: string, rkey: string): Promise<Uint8Array> {
     return (await this.opened).reader.recordProof(collection, rkey)
   }
-
   async getBlocks(cids: string[]): Promise<Result<Uint8Array, RepoCode>> {
     return (await this.opened).reader.getBlocks(cids)
   }
@@ -81,11 +73,9 @@ export class RepoActor extends DurableObject<Env> {
   async beginBlobUpload(): Promise<{ r2Key: string }> {
     return (await this.opened).uploads.begin()
   }
-
   async finishBlobUpload(upload: FinishedUpload): Promise<Result<{ duplicate: boolean }, RepoCode>> {
     return (await this.opened).uploads.finish(upload)
   }
-
   async blobMeta(cid: string): Promise<BlobMeta | null> {
     return (await this.opened).blobs.get(cid)
   }
@@ -94,27 +84,21 @@ export class RepoActor extends DurableObject<Env> {
   async blobBytesLost(cid: string, r2Key: string): Promise<void> {
     ;(await this.opened).blobs.forgetLost(cid, r2Key)
   }
-
   async listBlobs(opts: { since: string | null; cursor: string | null; limit: number }): Promise<string[]> {
     return (await this.opened).blobs.listReferenced(opts)
   }
-
   async listMissingBlobs(opts: { cursor: string | null; limit: number }) {
     return (await this.opened).blobs.listMissing(opts)
   }
-
   async importRepo(car: ReadableStream<Uint8Array>): Promise<Result<ImportSummary, RepoCode>> {
     return (await this.opened).imports.run(car)
   }
-
   async migrationStatus(): Promise<MigrationStatus> {
     return (await this.opened).migrationStatus()
   }
-
   async getPreferences(fullAccess: boolean): Promise<Preference[]> {
     return (await this.opened).prefs.get('app.bsky', fullAccess, Date.now())
   }
-
   async putPreferences(values: Preference[], fullAccess: boolean): Promise<Result<void, RepoCode>> {
     return (await this.opened).prefs.put(values, 'app.bsky', fullAccess)
   }
@@ -123,7 +107,6 @@ export class RepoActor extends DurableObject<Env> {
   async legacyCredentials(): Promise<LegacyCredentials> {
     return (await this.opened).legacy.read()
   }
-
   async dropLegacyCredentials(): Promise<void> {
     ;(await this.opened).legacy.drop()
   }

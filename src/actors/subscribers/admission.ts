@@ -1,4 +1,4 @@
-import type { FirehoseLimits } from '../../shared/config-firehose'
+import type { FirehoseLimits } from '../../shared/config/firehose'
 import { errorFrame } from '../../shared/event-frame'
 import { clientTag } from './client-address'
 

@@ -1,6 +1,6 @@
 import { CoalescingRunner } from '../../shared/coalescing-runner'
-import type { FirehoseLimits } from '../../shared/config-firehose'
-import { DEFAULT_FIREHOSE_LIMITS } from '../../shared/config-firehose'
+import type { FirehoseLimits } from '../../shared/config/firehose'
+import { DEFAULT_FIREHOSE_LIMITS } from '../../shared/config/firehose'
 import type { StoredFrame } from '../../shared/event-frame'
 import { errorFrame, messageFrame } from '../../shared/event-frame'
 import { FrameCache } from '../../shared/frame-cache'

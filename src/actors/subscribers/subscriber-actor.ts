@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { parseConfig } from '../../shared/config'
-import { DEFAULT_FIREHOSE_LIMITS, type FirehoseLimits } from '../../shared/config-firehose'
+import { DEFAULT_FIREHOSE_LIMITS, type FirehoseLimits } from '../../shared/config/firehose'
 import type { StoredFrame } from '../../shared/event-frame'
 import { createLogger } from '../../shared/logger'
 import { XRPCError } from '../../shared/xrpc-error'

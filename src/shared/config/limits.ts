@@ -1,5 +1,5 @@
-import { badSetting, type ConfigResult, isUnset } from './config-values'
-import { ok } from './result'
+import { ok } from '../result'
+import { badSetting, type ConfigResult, isUnset } from './values'
 
 /** At most `limit` units per fixed window of `windowMs` (see `rate-counters.ts`). */
 export type RateRule = { limit: number; windowMs: number }

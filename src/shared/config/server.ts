@@ -1,6 +1,6 @@
-import type { RawSettings } from './config'
-import { badSetting, type ConfigResult, isUnset } from './config-values'
-import { ok } from './result'
+import { ok } from '../result'
+import type { RawSettings } from './index'
+import { badSetting, type ConfigResult, isUnset } from './values'
 
 /** What `describeServer` tells clients about this server's operator. */
 export type ServerInfoConfig = {

@@ -1,6 +1,6 @@
-import type { RawSettings } from './config'
-import { type ConfigResult, numberSetting, positiveInteger } from './config-values'
-import { ok } from './result'
+import { ok } from '../result'
+import type { RawSettings } from './index'
+import { type ConfigResult, numberSetting, positiveInteger } from './values'
 
 /** The settings `parseFirehoseLimits` reads. */
 export type FirehoseSettings = Pick<

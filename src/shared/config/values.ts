@@ -1,5 +1,5 @@
 import { ensureValidDid } from '@atproto/syntax'
-import { err, ok, type Result } from './result'
+import { err, ok, type Result } from '../result'
 
 /** The one convention for a setting that is present but wrong: `InvalidConfig` naming it. */
 export type ConfigResult<T> = Result<T, 'InvalidConfig'>
@@ -69,3 +69,15 @@ export const listSetting = (raw: string): string[] =>
     .split(',')
     .map((r) => r.trim())
     .filter(Boolean)
+
+type Values<T> = { [K in keyof T]: T[K] extends ConfigResult<infer V> ? V : never }
+
+/** All the parts' values, or the first part's problem (in the order given). */
+export function allOk<T extends Record<string, ConfigResult<unknown>>>(parts: T): ConfigResult<Values<T>> {
+  const values: Record<string, unknown> = {}
+  for (const [name, part] of Object.entries(parts)) {
+    if (!part.ok) return part
+    values[name] = part.value
+  }
+  return ok(values as Values<T>)
+}

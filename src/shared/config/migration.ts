@@ -1,5 +1,5 @@
-import { type ConfigResult, numberSetting, positiveInteger } from './config-values'
-import { ok } from './result'
+import { ok } from '../result'
+import { type ConfigResult, numberSetting, positiveInteger } from './values'
 
 /** Settings of account migration (importRepo). */
 export type MigrationConfig = {
