@@ -13,7 +13,8 @@ export type AppPasswordListing = { name: string; createdAt: string; privileged: 
 /** Bounds the PBKDF2 work a login with an app-password-shaped password can cause. */
 export const MAX_APP_PASSWORDS = 50
 
-type Row = {
+/** An `app_passwords` row exactly as stored. */
+export type AppPasswordRow = {
   id: string
   name: string
   privileged: number
@@ -73,14 +74,14 @@ export class AppPasswordStore {
   }
 
   byId(id: string): AppPasswordInfo | null {
-    const r = this.sql.exec<Row>('SELECT * FROM app_passwords WHERE id = ?', id).toArray()[0]
+    const r = this.sql.exec<AppPasswordRow>('SELECT * FROM app_passwords WHERE id = ?', id).toArray()[0]
     return r ? { id: r.id, name: r.name, privileged: r.privileged === 1 } : null
   }
 
   /** Deletes the app password and its sessions' refresh tokens; false when the name is unknown. */
   revoke(name: string): boolean {
     return this.transaction(() => {
-      const r = this.sql.exec<Row>('SELECT * FROM app_passwords WHERE name = ?', name).toArray()[0]
+      const r = this.sql.exec<AppPasswordRow>('SELECT * FROM app_passwords WHERE name = ?', name).toArray()[0]
       if (!r) return false
       this.sql.exec('DELETE FROM refresh_tokens WHERE app_password_id = ?', r.id)
       this.sql.exec('DELETE FROM app_passwords WHERE id = ?', r.id)
@@ -88,7 +89,7 @@ export class AppPasswordStore {
     })
   }
 
-  private rows(): Row[] {
-    return this.sql.exec<Row>('SELECT * FROM app_passwords ORDER BY created_at, name').toArray()
+  private rows(): AppPasswordRow[] {
+    return this.sql.exec<AppPasswordRow>('SELECT * FROM app_passwords ORDER BY created_at, name').toArray()
   }
 }

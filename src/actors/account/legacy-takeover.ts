@@ -1,13 +1,6 @@
+import type { AppPasswordRow } from './app-password-store'
 /** An `app_passwords` row exactly as stored (the schema is the same on both actors). */
-export type LegacyAppPasswordRow = {
-  id: string
-  name: string
-  privileged: number
-  salt: string
-  hash: string
-  iterations: number
-  created_at: string
-}
+export type LegacyAppPasswordRow = AppPasswordRow
 
 /** A `refresh_tokens` row exactly as stored. */
 export type LegacyRefreshTokenRow = {

@@ -1,6 +1,6 @@
 import { ok } from '../result'
 import type { RawSettings } from './index'
-import { type ConfigResult, numberSetting, positiveInteger } from './values'
+import { allOk, type ConfigResult, numberSetting, positiveInteger } from './values'
 
 /** The settings `parseFirehoseLimits` reads. */
 export type FirehoseSettings = Pick<
@@ -37,51 +37,51 @@ export const DEFAULT_FIREHOSE_LIMITS: FirehoseLimits = {
 /** Parses the firehose's abuse limits; each falls back to its default when unset. */
 export function parseFirehoseLimits(env: FirehoseSettings): ConfigResult<FirehoseLimits> {
   const d = DEFAULT_FIREHOSE_LIMITS
-  const perClient = numberSetting(
-    'FIREHOSE_MAX_SOCKETS_PER_IP',
-    env.FIREHOSE_MAX_SOCKETS_PER_IP,
-    d.maxSocketsPerClient,
-    positiveInteger,
-    'a positive whole number of sockets',
-  )
-  if (!perClient.ok) return perClient
-  const perShard = numberSetting(
-    'FIREHOSE_MAX_SOCKETS_PER_SHARD',
-    env.FIREHOSE_MAX_SOCKETS_PER_SHARD,
-    d.maxSocketsPerShard,
-    positiveInteger,
-    'a positive whole number of sockets',
-  )
-  if (!perShard.ok) return perShard
-  const rate = numberSetting(
-    'FIREHOSE_SOCKET_BYTES_PER_SEC',
-    env.FIREHOSE_SOCKET_BYTES_PER_SEC,
-    d.clientBytesPerSec,
-    positiveInteger,
-    'a positive whole number of bytes per second',
-  )
-  if (!rate.ok) return rate
-  const burst = numberSetting(
-    'FIREHOSE_SOCKET_BURST_BYTES',
-    env.FIREHOSE_SOCKET_BURST_BYTES,
-    d.clientBurstBytes,
-    positiveInteger,
-    'a positive whole number of bytes',
-  )
-  if (!burst.ok) return burst
-  const grace = numberSetting(
-    'FIREHOSE_SLOW_GRACE_SECONDS',
-    env.FIREHOSE_SLOW_GRACE_SECONDS,
-    d.slowGraceMs / 1000,
-    (n) => n > 0,
-    'a positive number of seconds',
-  )
-  if (!grace.ok) return grace
+  const sockets = 'a positive whole number of sockets'
+  const parts = allOk({
+    perClient: numberSetting(
+      'FIREHOSE_MAX_SOCKETS_PER_IP',
+      env.FIREHOSE_MAX_SOCKETS_PER_IP,
+      d.maxSocketsPerClient,
+      positiveInteger,
+      sockets,
+    ),
+    perShard: numberSetting(
+      'FIREHOSE_MAX_SOCKETS_PER_SHARD',
+      env.FIREHOSE_MAX_SOCKETS_PER_SHARD,
+      d.maxSocketsPerShard,
+      positiveInteger,
+      sockets,
+    ),
+    rate: numberSetting(
+      'FIREHOSE_SOCKET_BYTES_PER_SEC',
+      env.FIREHOSE_SOCKET_BYTES_PER_SEC,
+      d.clientBytesPerSec,
+      positiveInteger,
+      'a positive whole number of bytes per second',
+    ),
+    burst: numberSetting(
+      'FIREHOSE_SOCKET_BURST_BYTES',
+      env.FIREHOSE_SOCKET_BURST_BYTES,
+      d.clientBurstBytes,
+      positiveInteger,
+      'a positive whole number of bytes',
+    ),
+    grace: numberSetting(
+      'FIREHOSE_SLOW_GRACE_SECONDS',
+      env.FIREHOSE_SLOW_GRACE_SECONDS,
+      d.slowGraceMs / 1000,
+      (n) => n > 0,
+      'a positive number of seconds',
+    ),
+  })
+  if (!parts.ok) return parts
+  const p = parts.value
   return ok({
-    maxSocketsPerClient: perClient.value,
-    maxSocketsPerShard: perShard.value,
-    clientBytesPerSec: rate.value,
-    clientBurstBytes: burst.value,
-    slowGraceMs: Math.round(grace.value * 1000),
+    maxSocketsPerClient: p.perClient,
+    maxSocketsPerShard: p.perShard,
+    clientBytesPerSec: p.rate,
+    clientBurstBytes: p.burst,
+    slowGraceMs: Math.round(p.grace * 1000),
   })
 }

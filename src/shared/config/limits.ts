@@ -1,5 +1,5 @@
 import { ok } from '../result'
-import { badSetting, type ConfigResult, isUnset } from './values'
+import { allOk, badSetting, type ConfigResult, isUnset } from './values'
 
 /** At most `limit` units per fixed window of `windowMs` (see `rate-counters.ts`). */
 export type RateRule = { limit: number; windowMs: number }
@@ -62,21 +62,11 @@ export function parseLimits(env: Partial<Record<LimitSetting, string>>): ConfigR
     const raw = env[name]
     return parseRateRules(name, isUnset(raw) ? DEFAULT_LIMITS[name] : raw.trim())
   }
-  const loginFailures = read('LOGIN_LIMIT_FAILURES')
-  if (!loginFailures.ok) return loginFailures
-  const loginAttempts = read('LOGIN_LIMIT_ATTEMPTS')
-  if (!loginAttempts.ok) return loginAttempts
-  const loginGlobal = read('LOGIN_LIMIT_GLOBAL')
-  if (!loginGlobal.ok) return loginGlobal
-  const recordWrites = read('WRITE_LIMIT_RECORDS')
-  if (!recordWrites.ok) return recordWrites
-  const blobBytes = read('WRITE_LIMIT_BLOB_BYTES')
-  if (!blobBytes.ok) return blobBytes
-  return ok({
-    loginFailures: loginFailures.value,
-    loginAttempts: loginAttempts.value,
-    loginGlobal: loginGlobal.value,
-    recordWrites: recordWrites.value,
-    blobBytes: blobBytes.value,
+  return allOk({
+    loginFailures: read('LOGIN_LIMIT_FAILURES'),
+    loginAttempts: read('LOGIN_LIMIT_ATTEMPTS'),
+    loginGlobal: read('LOGIN_LIMIT_GLOBAL'),
+    recordWrites: read('WRITE_LIMIT_RECORDS'),
+    blobBytes: read('WRITE_LIMIT_BLOB_BYTES'),
   })
 }
