@@ -42,6 +42,8 @@ export async function startLocalServer(opts: { shards?: number; keepDir?: boolea
     const app = snapshotSource(ROOT, join(dir, 'app'))
     const id = await createPdsIdentity(dir, await freePort())
     if (opts.shards !== undefined) appendFileSync(id.envFile, `SUBSCRIBER_SHARDS=${opts.shards}\n`)
+    // A load test writes far more than a person: the hourly write quota must not cut it short.
+    appendFileSync(id.envFile, 'WRITE_LIMIT_RECORDS=100000000/1h\n')
     await spawnPds(id, { cwd: app, log, onSpawned: (group) => (pgid = group) })
     const target: Target = {
       baseUrl: id.baseUrl,
