@@ -12,6 +12,7 @@ import { appPasswordMethods } from './routes/app-passwords'
 import { blobUploadMethods } from './routes/blob-upload'
 import { blobMethods } from './routes/blobs'
 import { emailMethods } from './routes/email'
+import { identityPlcMethods } from './routes/identity-plc'
 import { importRepoMethods } from './routes/import-repo'
 import { preferenceMethods } from './routes/preferences'
 import { pushMethods } from './routes/push'
@@ -42,6 +43,7 @@ const handleXrpc = createXrpcRouter(
     ...accountMethods,
     ...accountStatusMethods,
     ...importRepoMethods,
+    ...identityPlcMethods,
     ...emailMethods,
     ...pushMethods,
   },

@@ -50,6 +50,8 @@ export type OpenedRepo = {
   recordsSince: (rev: string, limit: number) => Promise<LocalChanges>
   /** Deactivates or reactivates hosting, announcing it on the firehose. */
   setActive: (active: boolean) => Promise<void>
+  /** Announces a DID document change with `#identity`. */
+  announceIdentity: () => Promise<void>
   /** Runs what is due on the shared alarm: outbox delivery retries and blob GC. */
   runAlarm: () => Promise<void>
   /** The old credential tables, for the account actor's one-time takeover. */
@@ -172,6 +174,10 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
       recordsSince({ blocks, index, head: writer.head, active: lifecycle.status().active }, rev, limit),
     setActive: async (active) => {
       await lifecycle.setActive(active)
+      deliver()
+    },
+    announceIdentity: async () => {
+      await lifecycle.announceIdentity()
       deliver()
     },
     runAlarm: () =>

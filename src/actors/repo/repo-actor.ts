@@ -46,6 +46,9 @@ export class RepoActor extends DurableObject<Env> {
   async setActive(active: boolean): Promise<void> {
     await (await this.opened).setActive(active)
   }
+  async announceIdentity(): Promise<void> {
+    await (await this.opened).announceIdentity()
+  }
   async describe(): Promise<Result<{ did: string; collections: string[] }, RepoCode>> {
     return (await this.opened).reader.describe()
   }

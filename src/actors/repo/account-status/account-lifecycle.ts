@@ -9,6 +9,7 @@ export type Identity = { did: string; handle: string; hostname: string; signingD
  * - at start, when the handle, host or signing key changed since the last start:
  *   `#identity`, plus a re-signed commit announced by `#sync` if the key changed
  *   (commits signed with the old key no longer verify);
+ * - a DID document change this PDS made or forwarded: `#identity`;
  * - deactivation: `#account` inactive; activation: `#account`, `#identity`, `#sync`,
  *   the order the reference PDS uses.
  */
@@ -34,6 +35,12 @@ export class AccountLifecycle {
     const announce = (time: string) => [identityEvent(this.identity.did, this.identity.handle, time)]
     if (fingerprintKey(previous) !== this.identity.signingDidKey) return this.writer.resign(announce, record)
     return this.writer.appendEvents(announce, record)
+  }
+
+  /** The DID document changed (a PLC operation, a new handle): relays re-resolve it on `#identity`. */
+  async announceIdentity(): Promise<void> {
+    const { did, handle } = this.identity
+    await this.writer.appendEvents((time) => [identityEvent(did, handle, time)])
   }
 
   async setActive(active: boolean): Promise<void> {
