@@ -13,6 +13,7 @@ import { blobUploadMethods } from './routes/blob-upload'
 import { blobMethods } from './routes/blobs'
 import { emailMethods } from './routes/email'
 import { identityPlcMethods } from './routes/identity-plc'
+import { identitySignMethods } from './routes/identity-sign'
 import { importRepoMethods } from './routes/import-repo'
 import { preferenceMethods } from './routes/preferences'
 import { pushMethods } from './routes/push'
@@ -44,6 +45,7 @@ const handleXrpc = createXrpcRouter(
     ...accountStatusMethods,
     ...importRepoMethods,
     ...identityPlcMethods,
+    ...identitySignMethods,
     ...emailMethods,
     ...pushMethods,
   },

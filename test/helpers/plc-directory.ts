@@ -16,17 +16,17 @@ export async function startPlcDirectory(): Promise<PlcDirectory> {
   return { url: `http://127.0.0.1:${port}`, close: () => server.destroy() }
 }
 
-/** Registers a new did:plc; returns it with the rotation key that controls it. */
+/** Registers a new did:plc; returns it with the rotation key that controls it (new unless given). */
 export async function createPlcDid(
   directory: PlcDirectory,
-  opts: { signingKey: string; handle: string; pds: string; rotationKeys?: string[] },
+  opts: { signingKey: string; handle: string; pds: string; rotation?: Secp256k1Keypair },
 ): Promise<{ did: string; rotation: Secp256k1Keypair }> {
-  const rotation = await Secp256k1Keypair.create({ exportable: true })
+  const rotation = opts.rotation ?? (await Secp256k1Keypair.create({ exportable: true }))
   const { op, did } = await plc.createOp({
     signingKey: opts.signingKey,
     handle: opts.handle,
     pds: opts.pds,
-    rotationKeys: opts.rotationKeys ?? [rotation.did()],
+    rotationKeys: [rotation.did()],
     // @NOTE @did-plc/lib types its own (older) @atproto/crypto Keypair; ours has the same shape.
     signer: rotation as never,
   })
