@@ -52,6 +52,8 @@ export type OpenedRepo = {
   setActive: (active: boolean) => Promise<void>
   /** Announces a DID document change with `#identity`. */
   announceIdentity: () => Promise<void>
+  /** Stores the owner's new handle and announces it with `#identity`. */
+  setHandle: (handle: string) => Promise<void>
   /** Runs what is due on the shared alarm: outbox delivery retries and blob GC. */
   runAlarm: () => Promise<void>
   /** The old credential tables, for the account actor's one-time takeover. */
@@ -178,6 +180,10 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     },
     announceIdentity: async () => {
       await lifecycle.announceIdentity()
+      deliver()
+    },
+    setHandle: async (handle) => {
+      await lifecycle.setHandle(handle)
       deliver()
     },
     runAlarm: () =>

@@ -67,3 +67,13 @@ export async function signUpdate(
     }),
   )
 }
+
+/** Signs an operation on top of `last` that puts `at://<handle>` in place of the current handle. */
+export async function signHandleUpdate(
+  last: plc.CompatibleOpOrTombstone,
+  signer: Secp256k1Keypair,
+  handle: string,
+): Promise<plc.Operation> {
+  if (last.type === 'plc_tombstone') throw invalidRequest('The DID is tombstoned')
+  return plc.updateHandleOp(last, signer as unknown as Parameters<typeof plc.updateHandleOp>[1], handle)
+}
