@@ -95,6 +95,25 @@ describe('moving out: requestPlcOperationSignature, the token, signPlcOperation'
     ).rejects.toMatchObject({ status: 400, error })
   })
 
+  it('keeps the token when the directory is unreachable (502)', async () => {
+    const { did } = await didHostedHere()
+    const account = tokenAccount()
+    const unreachable = { url: 'http://127.0.0.1:1', close: async () => {} }
+    const down = handlerHarness(identitySignMethods, plcOwnerConfig(unreachable, did), { account })
+    await down.call('com.atproto.identity.requestPlcOperationSignature')
+    const { token } = (await down.call(PLC_TOKEN_NSID)) as { token: string }
+    await expect(
+      down.call('com.atproto.identity.signPlcOperation', { body: { token, ...NEW_PDS } }),
+    ).rejects.toMatchObject({ status: 502, error: 'UpstreamFailure' })
+    const up = handlerHarness(identitySignMethods, plcOwnerConfig(directory, did), { account })
+    const signed = (await up.call('com.atproto.identity.signPlcOperation', {
+      body: { token, ...NEW_PDS },
+    })) as {
+      operation: unknown
+    }
+    await postOp(directory, did, signed.operation)
+  })
+
   it('refuses a missing token and malformed changes', async () => {
     const { did } = await didHostedHere()
     const pds = handlerHarness(identitySignMethods, plcOwnerConfig(directory, did), {

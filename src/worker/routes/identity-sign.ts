@@ -57,8 +57,9 @@ export const identitySignMethods: XrpcMethods = {
       const signer = await rotationKeypair(ctx.config)
       if (typeof body.token !== 'string' || body.token === '')
         throw invalidRequest('A token is required to sign PLC operations: call requestPlcOperationSignature')
-      unwrap(await ctx.account.usePlcToken(body.token))
+      // The log first (it is public): an unreachable directory does not use up the token.
       const last = await new PlcDirectory(ctx.config.proxy.plcUrl).lastOp(ctx.config.did)
+      unwrap(await ctx.account.usePlcToken(body.token))
       return { operation: await signUpdate(last, signer, changes) }
     },
   },
