@@ -39,7 +39,8 @@ export const identityPlcMethods: XrpcMethods = {
         await recommendedCredentials(ctx.config, ctx.config.handle),
       )
       if (problem !== null) throw invalidRequest(problem)
-      await new PlcDirectory(ctx.config.proxy.plcUrl).submit(ctx.config.did, parsed.data)
+      // The operation as signed: the schema's parse drops unknown fields, which would break the signature.
+      await new PlcDirectory(ctx.config.proxy.plcUrl).submit(ctx.config.did, body.operation as plc.Operation)
       await ctx.repo.announceIdentity()
       return undefined
     },
