@@ -20,6 +20,7 @@ const XRPC_FOR_CODE: Record<ActorCode, { status: number; error?: string }> = {
   RepoDeactivated: { status: 400 },
   UploadExpired: { status: 400, error: 'InvalidRequest' },
   ExpiredToken: { status: 400 },
+  InvalidToken: { status: 400 },
   TokenRevoked: { status: 400, error: 'InvalidToken' },
   ServiceJwtRefused: { status: 401, error: 'BadJwt' },
   RateLimitExceeded: { status: 429 },

@@ -5,6 +5,7 @@ import { createLogger } from '../shared/logger'
 import { XRPCError } from '../shared/xrpc-error'
 import { configFor } from './config-cache'
 import { didDocument, servesDidDocument } from './did-document'
+import { ownerConfig } from './owner-handle'
 import { proxyXrpc } from './proxy/proxy-handler'
 import { accountMethods } from './routes/account'
 import { accountStatusMethods } from './routes/account-status'
@@ -12,6 +13,9 @@ import { appPasswordMethods } from './routes/app-passwords'
 import { blobUploadMethods } from './routes/blob-upload'
 import { blobMethods } from './routes/blobs'
 import { emailMethods } from './routes/email'
+import { identityHandleMethods } from './routes/identity-handle'
+import { identityPlcMethods } from './routes/identity-plc'
+import { identitySignMethods } from './routes/identity-sign'
 import { importRepoMethods } from './routes/import-repo'
 import { preferenceMethods } from './routes/preferences'
 import { pushMethods } from './routes/push'
@@ -42,6 +46,9 @@ const handleXrpc = createXrpcRouter(
     ...accountMethods,
     ...accountStatusMethods,
     ...importRepoMethods,
+    ...identityPlcMethods,
+    ...identitySignMethods,
+    ...identityHandleMethods,
     ...emailMethods,
     ...pushMethods,
   },
@@ -75,14 +82,14 @@ app.get('/', (c) => {
 })
 
 app.get('/.well-known/did.json', async (c) => {
-  const config = configFor(c.env)
+  const config = await ownerConfig(c.env)
   if (!servesDidDocument(config))
     throw new XRPCError(404, 'NotFound', 'This host does not serve a did:web document')
   return c.json(await didDocument(config))
 })
 
-app.get('/.well-known/atproto-did', (c) => {
-  const config = configFor(c.env)
+app.get('/.well-known/atproto-did', async (c) => {
+  const config = await ownerConfig(c.env)
   const host = new URL(c.req.url).host.toLowerCase()
   // Answer for the owner's handle, and for the PDS host itself when it is the handle's host.
   if (host !== config.handle && host !== config.hostname) return c.text('User not found', 404)

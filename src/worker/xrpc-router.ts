@@ -2,7 +2,7 @@ import { isValidNsid } from '@atproto/syntax'
 import { accountStub } from '../actors/account'
 import { invalidRequest, XRPCError } from '../shared/xrpc-error'
 import { confirmOwner, verifyOwnerToken } from './auth'
-import { configFor } from './config-cache'
+import { ownerConfig } from './owner-handle'
 import { Params } from './params'
 import { repoActor, type XrpcMethods } from './xrpc-context'
 
@@ -25,7 +25,8 @@ export function createXrpcRouter(methods: XrpcMethods, fallback?: XrpcFallback) 
     const expected = method.type === 'query' ? ['GET', 'HEAD'] : ['POST']
     if (!expected.includes(req.method)) throw invalidRequest('Incorrect HTTP method')
 
-    const config = configFor(env)
+    // The owner's current handle (updateHandle) in place of the HANDLE setting.
+    const config = await ownerConfig(env)
     const repo = repoActor(env)
     const account = accountStub(env)
     const verified = method.auth

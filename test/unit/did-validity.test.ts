@@ -8,7 +8,7 @@ import { TEST_BINDINGS } from '../helpers/test-identity'
 const PLC_DID = 'did:plc:ewvi7nxzyoun6zhxrhs64oiz'
 
 function config(did: string) {
-  const parsed = parseConfig({ ...TEST_BINDINGS, DID: did })
+  const parsed = parseConfig({ ...TEST_BINDINGS, DID: did, PLC_ROTATION_KEY: '11'.repeat(32) })
   if (!parsed.ok) throw new Error(parsed.message)
   return parsed.value
 }

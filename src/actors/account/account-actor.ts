@@ -12,6 +12,7 @@ import { ACCOUNT_ACTOR_NAME } from './index'
 import { takeOverLegacyCredentials } from './legacy-takeover'
 import type { LoginAttempt, LoginTicket } from './login-limits'
 import { ACCOUNT_MIGRATIONS } from './migrations'
+import type { PlcToken } from './plc-tokens'
 import type { ServiceGrant } from './service-grants'
 
 export type { AdmittedLogin, Clock, IssuedRefresh } from './account'
@@ -91,5 +92,17 @@ export class AccountActor extends DurableObject<Env> {
 
   async revokeAppPassword(name: string): Promise<boolean> {
     return this.account.revokeAppPassword(name)
+  }
+
+  async issuePlcToken(): Promise<PlcToken> {
+    return this.account.issuePlcToken()
+  }
+
+  async pendingPlcToken(): Promise<PlcToken | null> {
+    return this.account.pendingPlcToken()
+  }
+
+  async usePlcToken(token: string): Promise<Result<void, AccountCode>> {
+    return this.account.usePlcToken(token)
   }
 }

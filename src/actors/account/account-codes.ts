@@ -4,6 +4,7 @@ import type { RateLimitState } from './rate-counters'
 /** The expected failures of credential storage (sessions, app passwords, limits). */
 export type AccountCode =
   | 'ExpiredToken'
+  | 'InvalidToken'
   | 'InvalidRequest'
   | 'TokenRevoked'
   | 'ServiceJwtRefused'

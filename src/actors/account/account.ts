@@ -15,6 +15,7 @@ import {
   type Usage,
 } from './credential-gate'
 import { admitLogin, type LoginAttempt, type LoginTicket, refundFailure } from './login-limits'
+import { type PlcToken, PlcTokens } from './plc-tokens'
 import { RateCounters } from './rate-counters'
 import { type ServiceGrant, ServiceGrants } from './service-grants'
 import { SessionEpoch } from './session-epoch'
@@ -46,6 +47,7 @@ export class Account {
   readonly epoch: SessionEpoch
   private readonly counters: RateCounters
   private readonly grants: ServiceGrants
+  private readonly plcTokens: PlcTokens
 
   constructor(
     sql: SqlStorage,
@@ -58,6 +60,7 @@ export class Account {
     this.counters = new RateCounters(sql)
     this.grants = new ServiceGrants(sql)
     this.epoch = new SessionEpoch(sql, transaction)
+    this.plcTokens = new PlcTokens(sql)
   }
 
   /**
@@ -135,5 +138,20 @@ export class Account {
   /** Deletes the app password and its sessions' refresh tokens in one transaction. */
   revokeAppPassword(name: string): boolean {
     return this.appPasswords.revoke(name)
+  }
+
+  /** A new PLC operation token (requestPlcOperationSignature), replacing a pending one. */
+  issuePlcToken(): PlcToken {
+    return this.plcTokens.issue(this.clock())
+  }
+
+  /** The pending PLC operation token, for the owner to read; null when none is valid. */
+  pendingPlcToken(): PlcToken | null {
+    return this.plcTokens.pending(this.clock())
+  }
+
+  /** Accepts the PLC operation token once (signPlcOperation). */
+  usePlcToken(token: string): Result<void, AccountCode> {
+    return this.plcTokens.use(token, this.clock())
   }
 }

@@ -8,6 +8,7 @@ export type { Admitted, CredentialCheck, Usage } from './credential-gate'
 export { quotaKeyFor } from './credential-gate'
 export type { LegacyAppPasswordRow, LegacyCredentials, LegacyRefreshTokenRow } from './legacy-takeover'
 export type { LoginAttempt, LoginTicket } from './login-limits'
+export type { PlcToken } from './plc-tokens'
 export type { RateLimitState } from './rate-counters'
 export type { GrantedRefresh } from './session-store'
 

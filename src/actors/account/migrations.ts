@@ -68,4 +68,15 @@ export const ACCOUNT_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX service_grants_expiry ON service_grants (expires_at);
     `,
   },
+  {
+    // The pending PLC operation token (plc-tokens.ts): at most one, single-use, expiring.
+    id: 4,
+    sql: `
+      CREATE TABLE plc_tokens (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        token TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
 ]

@@ -143,6 +143,11 @@ export const REPO_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX record_tombstones_rev ON record_tombstones (rev);
     `,
   },
+  {
+    // The owner's handle once updateHandle changed it; NULL means the HANDLE setting (account-state.ts).
+    id: 9,
+    sql: `ALTER TABLE account_state ADD COLUMN handle TEXT;`,
+  },
 ]
 
 /**

@@ -50,6 +50,10 @@ export type OpenedRepo = {
   recordsSince: (rev: string, limit: number) => Promise<LocalChanges>
   /** Deactivates or reactivates hosting, announcing it on the firehose. */
   setActive: (active: boolean) => Promise<void>
+  /** Announces a DID document change with `#identity`. */
+  announceIdentity: () => Promise<void>
+  /** Stores the owner's new handle and announces it with `#identity`. */
+  setHandle: (handle: string) => Promise<void>
   /** Runs what is due on the shared alarm: outbox delivery retries and blob GC. */
   runAlarm: () => Promise<void>
   /** The old credential tables, for the account actor's one-time takeover. */
@@ -172,6 +176,14 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
       recordsSince({ blocks, index, head: writer.head, active: lifecycle.status().active }, rev, limit),
     setActive: async (active) => {
       await lifecycle.setActive(active)
+      deliver()
+    },
+    announceIdentity: async () => {
+      await lifecycle.announceIdentity()
+      deliver()
+    },
+    setHandle: async (handle) => {
+      await lifecycle.setHandle(handle)
       deliver()
     },
     runAlarm: () =>

@@ -46,6 +46,15 @@ export class RepoActor extends DurableObject<Env> {
   async setActive(active: boolean): Promise<void> {
     await (await this.opened).setActive(active)
   }
+  async handle(): Promise<string> {
+    return (await this.opened).lifecycle.handle()
+  }
+  async setHandle(handle: string): Promise<void> {
+    await (await this.opened).setHandle(handle)
+  }
+  async announceIdentity(): Promise<void> {
+    await (await this.opened).announceIdentity()
+  }
   async describe(): Promise<Result<{ did: string; collections: string[] }, RepoCode>> {
     return (await this.opened).reader.describe()
   }

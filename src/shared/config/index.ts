@@ -3,6 +3,7 @@ import { type FirehoseLimits, parseFirehoseLimits } from './firehose'
 import { isLoopbackHost, parseIdentity } from './identity'
 import { type Limits, parseLimits } from './limits'
 import { type MigrationConfig, parseMigration } from './migration'
+import { type PlcConfig, parsePlc } from './plc'
 import { type ProxyConfig, parseProxy } from './proxy'
 import { parseServerInfo, type ServerInfoConfig } from './server'
 import { allOk, type ConfigResult, listSetting, numberSetting, positiveInteger } from './values'
@@ -40,6 +41,7 @@ export type RawSettings = {
   CHAT_DID?: string
   CHAT_URL?: string
   PLC_URL?: string
+  PLC_ROTATION_KEY?: string
   PROXY_TIMEOUT_MS?: string
   PROXY_ALLOW_INSECURE?: string
   LOGIN_LIMIT_FAILURES?: string
@@ -91,6 +93,8 @@ export type Config = {
   migration: MigrationConfig
   /** Operator links and contact for `describeServer` (server.ts). */
   server: ServerInfoConfig
+  /** The PDS's PLC rotation key (plc.ts). */
+  plc: PlcConfig
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeMs: 72 * 3_600_000, minEvents: 10_000 }
@@ -145,6 +149,7 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     limits: parseLimits(env),
     migration: parseMigration(env),
     server: parseServerInfo(env),
+    plc: parsePlc(env, identity.value.did),
   })
   if (!parts.ok) return parts
   const p = parts.value
@@ -167,5 +172,6 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     limits: p.limits,
     migration: p.migration,
     server: p.server,
+    plc: p.plc,
   })
 }

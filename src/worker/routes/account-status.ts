@@ -1,5 +1,4 @@
-import { didNamesThisPds } from '../did-validity'
-import { DidResolver } from '../proxy/did-resolver'
+import { didNamesThisPds, ownerDidResolver } from '../did-validity'
 import type { XrpcMethods } from '../xrpc-context'
 
 /**
@@ -12,14 +11,9 @@ export const accountStatusMethods: XrpcMethods = {
     type: 'query',
     auth: 'owner',
     handler: async ({ config, repo }) => {
-      const resolver = new DidResolver({
-        fetch: (input, init) => fetch(input, init),
-        plcUrl: config.proxy.plcUrl,
-        allowInsecure: config.proxy.allowInsecure,
-      })
       const [status, validDid] = await Promise.all([
         repo.migrationStatus(),
-        didNamesThisPds(config, (did) => resolver.resolve(did)),
+        didNamesThisPds(config, ownerDidResolver(config)),
       ])
       return {
         activated: status.activated,

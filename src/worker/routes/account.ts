@@ -1,11 +1,13 @@
 import { assertFullAccess } from '../auth/credential'
+import { assertDidNamesThisPds } from '../did-validity'
 import type { XrpcMethods } from '../xrpc-context'
 
 /**
  * `com.atproto.server.{de,}activateAccount`: hosting on and off. A deactivated
  * repo is refused by the sync methods (`RepoDeactivated`) and takes no writes;
  * relays learn of both changes from `#account` events. Only the owner's full
- * credentials may do this, never an app password.
+ * credentials may do this, never an app password. Activation is refused while the DID
+ * document does not name this PDS and its signing key: relays would not accept its commits.
  */
 export const accountMethods: XrpcMethods = {
   'com.atproto.server.deactivateAccount': {
@@ -22,6 +24,7 @@ export const accountMethods: XrpcMethods = {
     auth: 'owner',
     handler: async (ctx) => {
       assertFullAccess(ctx.auth)
+      await assertDidNamesThisPds(ctx.config)
       await ctx.repo.setActive(true)
       return undefined
     },

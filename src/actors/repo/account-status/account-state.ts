@@ -2,7 +2,8 @@
 export type AccountStatus = { active: boolean; status: 'deactivated' | null }
 
 /**
- * The account's hosting status and a fingerprint of what the DID document and
+ * The account's hosting status, the handle updateHandle stored (the HANDLE setting is
+ * only its initial value) and a fingerprint of what the DID document and
  * handle say (handle, host, signing key), so a change between deploys is noticed
  * at startup and announced with `#identity`.
  */
@@ -31,6 +32,16 @@ export class AccountState {
       status.status,
     )
     this.cached = null
+  }
+
+  /** The handle updateHandle stored, or null while the HANDLE setting applies. */
+  storedHandle(): string | null {
+    return this.sql.exec<{ handle: string | null }>('SELECT handle FROM account_state WHERE id = 1').one()
+      .handle
+  }
+
+  setHandle(handle: string): void {
+    this.sql.exec('UPDATE account_state SET handle = ? WHERE id = 1', handle)
   }
 
   identityFingerprint(): string | null {
