@@ -7,7 +7,8 @@ export type { LocalChanges, LocalDeletion, LocalRecord } from './read/records-si
 
 import { REPO_ACTOR_NAME } from './repo-actor'
 
-export { REPO_ACTOR_NAME, RepoActor, type RepoStatus } from './repo-actor'
+export type { RepoStatus } from './open-repo'
+export { REPO_ACTOR_NAME, RepoActor } from './repo-actor'
 
 /** The single repo actor. */
 export const repoActorStub = (env: Env): DurableObjectStub<RepoActor> =>

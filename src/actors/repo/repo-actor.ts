@@ -13,8 +13,6 @@ import type { LocalChanges } from './read/records-since'
 import type { ListRecordsOptions, RecordView } from './read/repo-reader'
 import type { RepoCode } from './repo-codes'
 
-export type { RepoStatus } from './open-repo'
-
 /** The name of the one repo actor instance. Only it hands events to the sequencer. */
 export const REPO_ACTOR_NAME = 'repo'
 
@@ -32,8 +30,7 @@ export class RepoActor extends DurableObject<Env> {
     this.opened = openActor(ctx, () => openRepo({ ctx, env, delivers: ctx.id.name === REPO_ACTOR_NAME }), log)
   }
 
-  // One-line forwards to the opened repo (open-repo.ts), in the order a write, a read, a
-  // blob and a migration need them.
+  // One-line forwards to the opened repo (open-repo.ts).
   async applyWrites(input: ApplyWritesInput): Promise<Result<ApplyWritesOutput, RepoCode>> {
     return (await this.opened).writes.apply(input)
   }
