@@ -11,6 +11,8 @@ export type SetupArgs = {
   plcUrl: string
   yes: boolean
   dryRun: boolean
+  /** Replace an existing wrangler.deploy.toml (and so every key and secret). */
+  force: boolean
 }
 
 export const SETUP_USAGE = `Usage: npm run setup -- [options]
@@ -26,6 +28,7 @@ secrets with wrangler, creates the R2 bucket and prints the DNS records to set.
   --plc-url URL        PLC directory (default ${DEFAULT_PLC_URL}, or env PLC_URL)
   --yes                ask nothing: missing answers are an error
   --dry-run            print the wrangler and PLC calls instead of making them
+  --force              run again over an existing wrangler.deploy.toml: new keys and secrets
   --help               this text`
 
 const KINDS: readonly IdentityKind[] = ['web', 'plc', 'existing-plc']
@@ -43,6 +46,7 @@ export function parseSetupArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'plc-url': { type: 'string' },
       yes: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -60,5 +64,6 @@ export function parseSetupArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     plcUrl: values['plc-url'] ?? env.PLC_URL ?? DEFAULT_PLC_URL,
     yes: values.yes,
     dryRun: values['dry-run'],
+    force: values.force,
   }
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { parseSetupArgs, SETUP_USAGE, type SetupArgs } from './cli-args'
 import { type Operator, RealOperator, RecordingOperator } from './cloudflare'
@@ -41,6 +43,13 @@ async function main(): Promise<number> {
   if (args === 'help') {
     console.log(SETUP_USAGE)
     return 0
+  }
+  if (!args.dryRun && !args.force && existsSync(join(PROJECT_DIR, DEPLOY_CONFIG))) {
+    // A rerun makes a new signing key: a did:plc would then name a key the PDS no longer has.
+    console.error(
+      `${DEPLOY_CONFIG} exists: this deployment is set up. --force replaces every key and secret.`,
+    )
+    return 2
   }
   try {
     const plan = await planSetup(await answers(args))
