@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { readCarWithRoot, verifyRepo } from '@atproto/repo'
 import { didDocumentUrl } from '../deploy/checks'
+import { atprotoDidKey, type VerificationMethod } from '../deploy/did-key'
 import { type BackupManifest, layout } from './backup-layout'
 import { blobCid } from './blob-cid'
 
@@ -36,11 +37,11 @@ async function ownerAndKey(o: BackupOptions): Promise<{ did: string; didKey: str
   const did = list.repos[0]?.did
   if (!did) throw new Error('listRepos names no repo')
   const doc = (await (await ok(await o.fetch(didDocumentUrl(did, o.plcUrl)), 'DID document')).json()) as {
-    verificationMethod?: { id: string; publicKeyMultibase?: string }[]
+    verificationMethod?: VerificationMethod[]
   }
-  const key = doc.verificationMethod?.find((v) => v.id.endsWith('#atproto'))?.publicKeyMultibase
-  if (!key) throw new Error(`the DID document of ${did} has no #atproto key`)
-  return { did, didKey: `did:key:${key}` }
+  const didKey = atprotoDidKey(doc.verificationMethod)
+  if (!didKey) throw new Error(`the DID document of ${did} has no #atproto key`)
+  return { did, didKey }
 }
 
 /**

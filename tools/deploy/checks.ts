@@ -1,5 +1,6 @@
 import { resolveTxt } from 'node:dns/promises'
 import { readCarWithRoot, verifyRepo } from '@atproto/repo'
+import { atprotoDidKey, type VerificationMethod } from './did-key'
 
 /** One line of the report: what was checked, whether it held, and what was seen. */
 export type CheckResult = { name: string; ok: boolean; detail: string }
@@ -28,7 +29,7 @@ export const defaultCheckEnv = (over: Partial<CheckEnv> = {}): CheckEnv => ({
 type DidDocument = {
   id?: string
   alsoKnownAs?: string[]
-  verificationMethod?: { id: string; type?: string; publicKeyMultibase?: string }[]
+  verificationMethod?: VerificationMethod[]
   service?: { id: string; type?: string; serviceEndpoint?: unknown }[]
 }
 
@@ -97,9 +98,9 @@ export async function runChecks(pdsUrl: string, env: CheckEnv): Promise<CheckRes
     if (d.id !== did) throw new Error(`${url} is the document of ${d.id}, not ${did}`)
     const pds = d.service?.find((s) => endsWithId(s.id, '#atproto_pds'))?.serviceEndpoint
     if (pds !== origin) throw new Error(`names the PDS ${String(pds)}, not this host ${origin}`)
-    const key = d.verificationMethod?.find((v) => endsWithId(v.id, '#atproto'))?.publicKeyMultibase
-    if (!key) throw new Error('has no #atproto verification method')
-    return { value: { doc: d, didKey: `did:key:${key}` }, detail: `names ${origin} and key did:key:${key}` }
+    const didKey = atprotoDidKey(d.verificationMethod)
+    if (!didKey) throw new Error('has no #atproto verification method')
+    return { value: { doc: d, didKey }, detail: `names ${origin} and key ${didKey}` }
   })
 
   const handle = doc?.doc.alsoKnownAs?.find((a) => a.startsWith('at://'))?.slice('at://'.length) ?? null
