@@ -48,6 +48,81 @@ async function destinationFor(source: PdsIdentity, dir: string): Promise<PdsIden
   return { ...own, did: source.did }
 }
 
+/** Backs up the shared server twice (resuming), restores into a fresh PDS of the same DID, compares. */
+async function backupAndRestore(source: PdsIdentity, agent: AtpAgent, prefs: unknown[]): Promise<void> {
+  const expectedRecords = await records(source)
+  const expectedBlobs = await blobs(agent, source.did)
+  expect(expectedBlobs.size).toBeGreaterThanOrEqual(3)
+
+  const dir = mkdtempSync(join(tmpdir(), 'edge-pds-e2e-backup-'))
+  try {
+    const out = join(dir, 'backup')
+    const lines: string[] = []
+    const opts = {
+      from: source.baseUrl,
+      out,
+      token: source.authToken,
+      plcUrl: 'http://127.0.0.1:1',
+      fetch: loopbackFetch,
+      progress: (l: string) => lines.push(l),
+    }
+    const first = await backup(opts)
+    expect(first).toMatchObject({
+      did: source.did,
+      records: expectedRecords.size,
+      blobs: expectedBlobs.size,
+    })
+    expect(readdirSync(join(out, 'blobs')).sort()).toEqual([...expectedBlobs.keys()].sort())
+    // A second run finds every blob on disk with the right CID and fetches none again.
+    lines.length = 0
+    await backup(opts)
+    expect(lines.at(-1)).toBe(
+      `blobs: ${expectedBlobs.size}/${expectedBlobs.size} (${expectedBlobs.size} already on disk)`,
+    )
+    // A blob whose bytes no longer hash to its name is fetched again.
+    const [damaged] = [...expectedBlobs.keys()]
+    if (!damaged) throw new Error('no blob')
+    writeFileSync(join(out, 'blobs', damaged), 'damaged')
+    lines.length = 0
+    await backup(opts)
+    const n = expectedBlobs.size
+    expect(lines.at(-1)).toBe(`blobs: ${n}/${n} (${n - 1} already on disk)`)
+    expect(readFileSync(join(out, 'blobs', damaged))).toEqual(expectedBlobs.get(damaged))
+
+    const dest = await destinationFor(source, join(dir))
+    const pgid = await spawnPds(dest, {
+      cwd: ROOT,
+      log: join(dir, 'destination.log'),
+      readyPath: '/xrpc/com.atproto.server.describeServer',
+    })
+    try {
+      const restored = await restore({
+        from: out,
+        to: dest.baseUrl,
+        token: dest.authToken,
+        activate: true,
+        fetch: loopbackFetch,
+        progress: () => {},
+      })
+      expect(restored).toEqual({ records: expectedRecords.size, blobs: expectedBlobs.size })
+      expect(await records(dest)).toEqual(expectedRecords)
+      const destAgent = new AtpAgent({ service: dest.baseUrl, fetch: loopbackFetch })
+      destAgent.setHeader('authorization', `Bearer ${dest.authToken}`)
+      expect(await blobs(destAgent, dest.did)).toEqual(expectedBlobs)
+      const { data } = await destAgent.app.bsky.actor.getPreferences()
+      expect(data.preferences).toEqual(prefs)
+      reportCheck(
+        'backup/restore',
+        `${expectedRecords.size} records, ${expectedBlobs.size} blobs and preferences restored identically`,
+      )
+    } finally {
+      await stopGroup(pgid)
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 describe('backup and restore', () => {
   it('backs up the shared server (resumably) and restores identical records, blobs and preferences', async () => {
     const source = pds()
@@ -66,78 +141,14 @@ describe('backup and restore', () => {
         },
       })
     }
+    // The shared server's own preferences go back at the end: other files expect theirs.
+    const original = (await agent.app.bsky.actor.getPreferences()).data.preferences
     const prefs = [{ $type: 'app.bsky.actor.defs#adultContentPref', enabled: false }]
     await agent.app.bsky.actor.putPreferences({ preferences: prefs })
-    const expectedRecords = await records(source)
-    const expectedBlobs = await blobs(agent, source.did)
-    expect(expectedBlobs.size).toBeGreaterThanOrEqual(3)
-
-    const dir = mkdtempSync(join(tmpdir(), 'edge-pds-e2e-backup-'))
     try {
-      const out = join(dir, 'backup')
-      const lines: string[] = []
-      const opts = {
-        from: source.baseUrl,
-        out,
-        token: source.authToken,
-        plcUrl: 'http://127.0.0.1:1',
-        fetch: loopbackFetch,
-        progress: (l: string) => lines.push(l),
-      }
-      const first = await backup(opts)
-      expect(first).toMatchObject({
-        did: source.did,
-        records: expectedRecords.size,
-        blobs: expectedBlobs.size,
-      })
-      expect(readdirSync(join(out, 'blobs')).sort()).toEqual([...expectedBlobs.keys()].sort())
-      // A second run finds every blob on disk with the right CID and fetches none again.
-      lines.length = 0
-      await backup(opts)
-      expect(lines.at(-1)).toBe(
-        `blobs: ${expectedBlobs.size}/${expectedBlobs.size} (${expectedBlobs.size} already on disk)`,
-      )
-      // A blob whose bytes no longer hash to its name is fetched again.
-      const [damaged] = [...expectedBlobs.keys()]
-      if (!damaged) throw new Error('no blob')
-      writeFileSync(join(out, 'blobs', damaged), 'damaged')
-      lines.length = 0
-      await backup(opts)
-      const n = expectedBlobs.size
-      expect(lines.at(-1)).toBe(`blobs: ${n}/${n} (${n - 1} already on disk)`)
-      expect(readFileSync(join(out, 'blobs', damaged))).toEqual(expectedBlobs.get(damaged))
-
-      const dest = await destinationFor(source, join(dir))
-      const pgid = await spawnPds(dest, {
-        cwd: ROOT,
-        log: join(dir, 'destination.log'),
-        readyPath: '/xrpc/com.atproto.server.describeServer',
-      })
-      try {
-        const restored = await restore({
-          from: out,
-          to: dest.baseUrl,
-          token: dest.authToken,
-          activate: true,
-          fetch: loopbackFetch,
-          progress: () => {},
-        })
-        expect(restored).toEqual({ records: expectedRecords.size, blobs: expectedBlobs.size })
-        expect(await records(dest)).toEqual(expectedRecords)
-        const destAgent = new AtpAgent({ service: dest.baseUrl, fetch: loopbackFetch })
-        destAgent.setHeader('authorization', `Bearer ${dest.authToken}`)
-        expect(await blobs(destAgent, dest.did)).toEqual(expectedBlobs)
-        const { data } = await destAgent.app.bsky.actor.getPreferences()
-        expect(data.preferences).toEqual(prefs)
-        reportCheck(
-          'backup/restore',
-          `${expectedRecords.size} records, ${expectedBlobs.size} blobs and preferences restored identically`,
-        )
-      } finally {
-        await stopGroup(pgid)
-      }
+      await backupAndRestore(source, agent, prefs)
     } finally {
-      rmSync(dir, { recursive: true, force: true })
+      await agent.app.bsky.actor.putPreferences({ preferences: original })
     }
   })
 })
