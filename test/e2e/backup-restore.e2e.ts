@@ -99,7 +99,8 @@ async function backupAndRestore(source: PdsIdentity, agent: AtpAgent, prefs: unk
       const restored = await restore({
         from: out,
         to: dest.baseUrl,
-        token: dest.authToken,
+        // A deployment made by setup has no AUTH_TOKEN: the restore logs in with the password.
+        credential: { password: dest.password },
         activate: true,
         fetch: loopbackFetch,
         progress: () => {},

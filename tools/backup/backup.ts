@@ -4,6 +4,7 @@ import { didDocumentUrl } from '../deploy/checks'
 import { atprotoDidKey, type VerificationMethod } from '../deploy/did-key'
 import { type BackupManifest, layout } from './backup-layout'
 import { blobCid } from './blob-cid'
+import { sessionToken } from './session-token'
 
 /** What a backup needs to know and may call. */
 export type BackupOptions = {
@@ -11,6 +12,8 @@ export type BackupOptions = {
   out: string
   /** Bearer token (an access JWT or AUTH_TOKEN): adds the preferences. */
   token: string | null
+  /** Without a token: the owner's password, to log in for the preferences. */
+  password?: string | null
   plcUrl: string
   fetch: typeof fetch
   /** Progress, one line at a time (the CLI overwrites it in place). */
@@ -99,10 +102,11 @@ export async function backup(o: BackupOptions): Promise<BackupManifest> {
   writeAtomic(paths.mimeTypes, JSON.stringify(mimeTypes, null, 2))
 
   let preferences = false
-  if (o.token) {
+  const token = o.token ?? (o.password ? await sessionToken(o.from, did, o.password, o.fetch) : null)
+  if (token) {
     const res = await ok(
       await o.fetch(`${o.from}/xrpc/app.bsky.actor.getPreferences`, {
-        headers: { authorization: `Bearer ${o.token}` },
+        headers: { authorization: `Bearer ${token}` },
       }),
       'getPreferences',
     )

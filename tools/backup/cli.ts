@@ -9,7 +9,8 @@ const USAGE = `Usage:
       into a fresh deployment of the same DID: importRepo while deactivated, uploadBlob,
       putPreferences; --activate once the DID document names the new host
 
-  --token may also come from env PDS_TOKEN (an access JWT or AUTH_TOKEN).`
+  --token T (or env PDS_TOKEN): an access JWT or AUTH_TOKEN. Instead, --password PW (or env
+  PDS_PASSWORD, which keeps it off the command line) logs in as the owner with createSession.`
 
 /** Overwrites one terminal line in place; plain lines when not on a terminal. */
 const progress = (line: string) => {
@@ -26,12 +27,14 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       to: { type: 'string' },
       token: { type: 'string' },
+      password: { type: 'string' },
       'plc-url': { type: 'string' },
       activate: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   })
   const token = values.token ?? process.env.PDS_TOKEN ?? null
+  const password = values.password ?? process.env.PDS_PASSWORD ?? null
   if (values.help) {
     console.log(USAGE)
     return 0
@@ -41,6 +44,7 @@ async function main(): Promise<number> {
       from: values.from.replace(/\/$/, ''),
       out: values.out,
       token,
+      password,
       plcUrl: values['plc-url'] ?? process.env.PLC_URL ?? 'https://plc.directory',
       fetch,
       progress,
@@ -53,11 +57,11 @@ async function main(): Promise<number> {
     )
     return 0
   }
-  if (command === 'restore' && values.from && values.to && token) {
+  if (command === 'restore' && values.from && values.to && (token || password)) {
     const r = await restore({
       from: values.from,
       to: values.to.replace(/\/$/, ''),
-      token,
+      credential: token ? { token } : { password: password ?? '' },
       activate: values.activate,
       fetch,
       progress,

@@ -1,13 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { type BackupManifest, layout } from './backup-layout'
 import { blobCid } from './blob-cid'
+import { sessionToken } from './session-token'
 
 /** What a restore needs to know and may call. */
 export type RestoreOptions = {
   from: string
   to: string
-  /** The destination's owner token (AUTH_TOKEN or an access JWT). */
-  token: string
+  /** The destination's owner token (AUTH_TOKEN or an access JWT), or the password to log in with. */
+  credential: { token: string } | { password: string }
   /** Activate the account at the end (only once the DID document names the destination). */
   activate: boolean
   fetch: typeof fetch
@@ -22,6 +23,10 @@ export type RestoreOptions = {
 export async function restore(o: RestoreOptions): Promise<{ records: number; blobs: number }> {
   const paths = layout(o.from)
   const manifest = JSON.parse(readFileSync(paths.manifest, 'utf8')) as BackupManifest
+  const token =
+    'token' in o.credential
+      ? o.credential.token
+      : await sessionToken(o.to, manifest.did, o.credential.password, o.fetch)
   const call = async (
     nsid: string,
     body?: RequestInit['body'],
@@ -30,7 +35,7 @@ export async function restore(o: RestoreOptions): Promise<{ records: number; blo
     const res = await o.fetch(`${o.to}/xrpc/${nsid}`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${o.token}`,
+        authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': type }),
       },
       body,
