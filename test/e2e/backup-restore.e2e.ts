@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AtpAgent } from '@atproto/api'
@@ -11,7 +11,6 @@ import { loggedInAgent } from './clients/pds-agent'
 import { reportCheck } from './harness/check-log'
 import { freePort } from './harness/free-port'
 import { loopbackFetch } from './harness/loopback-fetch'
-import { pds } from './harness/pds-context'
 import { createPdsIdentity, type PdsIdentity } from './harness/pds-identity'
 import { spawnPds } from './harness/pds-process'
 import { stopGroup } from './harness/process-group'
@@ -39,17 +38,24 @@ async function blobs(agent: AtpAgent, did: string): Promise<Map<string, Buffer>>
   return out
 }
 
-/** A second PDS for the source's DID in its own temp dir (as in import-repo.e2e.ts). */
-async function destinationFor(source: PdsIdentity, dir: string): Promise<PdsIdentity> {
-  const own = await createPdsIdentity(dir, await freePort())
-  writeFileSync(own.envFile, readFileSync(own.envFile, 'utf8').replace(/^DID=.*$/m, `DID=${source.did}`), {
-    mode: 0o600,
-  })
-  return { ...own, did: source.did }
+/**
+ * The same deployment with its state lost: the same host, DID and keys over an empty state
+ * folder, as a restore after a disaster finds it. (A did:web cannot move to another host, and
+ * this PDS activates only when the DID document names it.)
+ */
+function freshStateOf(source: PdsIdentity, dir: string): PdsIdentity {
+  const stateDir = join(dir, 'restored-state')
+  mkdirSync(stateDir)
+  return { ...source, stateDir }
 }
 
-/** Backs up the shared server twice (resuming), restores into a fresh PDS of the same DID, compares. */
-async function backupAndRestore(source: PdsIdentity, agent: AtpAgent, prefs: unknown[]): Promise<void> {
+/** Backs up `source` three times (resuming), restores into the same deployment with empty state, compares. */
+async function backupAndRestore(
+  source: PdsIdentity,
+  agent: AtpAgent,
+  prefs: unknown[],
+  stopSource: () => Promise<void>,
+): Promise<void> {
   const expectedRecords = await records(source)
   const expectedBlobs = await blobs(agent, source.did)
   expect(expectedBlobs.size).toBeGreaterThanOrEqual(3)
@@ -89,12 +95,9 @@ async function backupAndRestore(source: PdsIdentity, agent: AtpAgent, prefs: unk
     expect(lines.at(-1)).toBe(`blobs: ${n}/${n} (${n - 1} already on disk)`)
     expect(readFileSync(join(out, 'blobs', damaged))).toEqual(expectedBlobs.get(damaged))
 
-    const dest = await destinationFor(source, join(dir))
-    const pgid = await spawnPds(dest, {
-      cwd: ROOT,
-      log: join(dir, 'destination.log'),
-      readyPath: '/xrpc/com.atproto.server.describeServer',
-    })
+    await stopSource()
+    const dest = freshStateOf(source, dir)
+    const pgid = await spawnPds(dest, { cwd: ROOT, log: join(dir, 'restored.log') })
     try {
       const restored = await restore({
         from: out,
@@ -125,31 +128,36 @@ async function backupAndRestore(source: PdsIdentity, agent: AtpAgent, prefs: unk
 }
 
 describe('backup and restore', () => {
-  it('backs up the shared server (resumably) and restores identical records, blobs and preferences', async () => {
-    const source = pds()
-    const agent = await loggedInAgent(source)
-    for (let i = 0; i < 3; i++) {
-      const bytes = Buffer.from(`backup blob ${i} ${Date.now()} ${'x'.repeat(1000 * i)}`)
-      const { blob } = (await agent.com.atproto.repo.uploadBlob(bytes, { encoding: 'text/plain' })).data
-      await agent.com.atproto.repo.createRecord({
-        repo: source.did,
-        collection: POST,
-        record: {
-          $type: POST,
-          text: `with blob ${i}`,
-          createdAt: new Date().toISOString(),
-          embed: { $type: 'app.bsky.embed.images', images: [{ alt: `b${i}`, image: blob }] },
-        },
-      })
+  it('backs up a PDS (resumably) and restores identical records, blobs and preferences into empty state', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-pds-e2e-backup-source-'))
+    const source = await createPdsIdentity(dir, await freePort())
+    let pgid: number | null = await spawnPds(source, { cwd: ROOT, log: join(dir, 'source.log') })
+    const stopSource = async () => {
+      if (pgid !== null) await stopGroup(pgid)
+      pgid = null
     }
-    // The shared server's own preferences go back at the end: other files expect theirs.
-    const original = (await agent.app.bsky.actor.getPreferences()).data.preferences
-    const prefs = [{ $type: 'app.bsky.actor.defs#adultContentPref', enabled: false }]
-    await agent.app.bsky.actor.putPreferences({ preferences: prefs })
     try {
-      await backupAndRestore(source, agent, prefs)
+      const agent = await loggedInAgent(source)
+      for (let i = 0; i < 3; i++) {
+        const bytes = Buffer.from(`backup blob ${i} ${Date.now()} ${'x'.repeat(1000 * i)}`)
+        const { blob } = (await agent.com.atproto.repo.uploadBlob(bytes, { encoding: 'text/plain' })).data
+        await agent.com.atproto.repo.createRecord({
+          repo: source.did,
+          collection: POST,
+          record: {
+            $type: POST,
+            text: `with blob ${i}`,
+            createdAt: new Date().toISOString(),
+            embed: { $type: 'app.bsky.embed.images', images: [{ alt: `b${i}`, image: blob }] },
+          },
+        })
+      }
+      const prefs = [{ $type: 'app.bsky.actor.defs#adultContentPref', enabled: false }]
+      await agent.app.bsky.actor.putPreferences({ preferences: prefs })
+      await backupAndRestore(source, agent, prefs, stopSource)
     } finally {
-      await agent.app.bsky.actor.putPreferences({ preferences: original })
+      await stopSource()
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 })

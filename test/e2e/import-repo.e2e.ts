@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AtpAgent } from '@atproto/api'
@@ -43,50 +43,87 @@ async function destinationFor(source: PdsIdentity, dir: string): Promise<PdsIden
   return { ...own, did: source.did }
 }
 
-describe('importRepo between two hosts', () => {
-  it('moves the shared server repo into a new PDS, which serves it re-signed after activation', async () => {
+/** Deactivates `id`'s account and imports `car` into it, as the owner. */
+async function importInto(id: PdsIdentity, car: Uint8Array): Promise<AtpAgent> {
+  const agent = new AtpAgent({ service: id.baseUrl, fetch: loopbackFetch })
+  agent.setHeader('authorization', `Bearer ${id.authToken}`)
+  await agent.com.atproto.server.deactivateAccount({})
+  await agent.com.atproto.repo.importRepo(car, { encoding: 'application/vnd.ipld.car' })
+  return agent
+}
+
+describe('importRepo', () => {
+  it('takes a repo from another host, and refuses to activate while the DID document names that host', async () => {
     const source = pds()
     const sourceAgent = await loggedInAgent(source)
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 5; i++) {
       await sourceAgent.com.atproto.repo.createRecord({
         repo: source.did,
         collection: COLLECTION,
-        record: { $type: COLLECTION, n: i },
+        record: { n: i },
       })
     }
-    const sourceKey = (await Secp256k1Keypair.import(source.signingKeyHex)).did()
     const car = await exportCar(source)
-    const expected = await verifiedRecords(car, source.did, sourceKey)
-
     const dir = mkdtempSync(join(tmpdir(), 'edge-pds-e2e-import-'))
     try {
       const dest = await destinationFor(source, dir)
-      const pgid = await spawnPds(dest, {
-        cwd: ROOT,
-        log: join(dir, 'destination.log'),
-        readyPath: '/xrpc/com.atproto.server.describeServer',
-      })
+      const readyPath = '/xrpc/com.atproto.server.describeServer'
+      const pgid = await spawnPds(dest, { cwd: ROOT, log: join(dir, 'destination.log'), readyPath })
       try {
-        const agent = new AtpAgent({ service: dest.baseUrl, fetch: loopbackFetch })
-        agent.setHeader('authorization', `Bearer ${dest.authToken}`)
-        await agent.com.atproto.server.deactivateAccount({})
+        const agent = await importInto(dest, car)
+        const status = (await agent.com.atproto.server.checkAccountStatus()).data
+        expect(status).toMatchObject({ activated: false, validDid: false })
+        expect(status.indexedRecords).toBeGreaterThanOrEqual(5)
+        await expect(agent.com.atproto.server.activateAccount()).rejects.toThrow(/does not name this PDS/)
+      } finally {
+        await stopGroup(pgid)
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('restores an exported repo into the same deployment with empty state, re-signed, after activation', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-pds-e2e-import-same-'))
+    try {
+      const source = await createPdsIdentity(dir, await freePort())
+      const first = await spawnPds(source, { cwd: ROOT, log: join(dir, 'source.log') })
+      let car: Uint8Array
+      let expected: Map<string, string>
+      try {
+        const sourceAgent = await loggedInAgent(source)
+        for (let i = 0; i < 20; i++) {
+          await sourceAgent.com.atproto.repo.createRecord({
+            repo: source.did,
+            collection: COLLECTION,
+            record: { n: i },
+          })
+        }
+        const key = (await Secp256k1Keypair.import(source.signingKeyHex)).did()
+        car = await exportCar(source)
+        expected = await verifiedRecords(car, source.did, key)
+      } finally {
+        await stopGroup(first)
+      }
+      // The same host, DID and key over an empty state folder.
+      const stateDir = join(dir, 'empty-state')
+      mkdirSync(stateDir)
+      const dest = { ...source, stateDir }
+      const pgid = await spawnPds(dest, { cwd: ROOT, log: join(dir, 'destination.log') })
+      try {
         const started = Date.now()
-        await agent.com.atproto.repo.importRepo(car, { encoding: 'application/vnd.ipld.car' })
+        const agent = await importInto(dest, car)
         const ms = Date.now() - started
         const status = (await agent.com.atproto.server.checkAccountStatus()).data
-        expect(status).toMatchObject({ activated: false, indexedRecords: expected.size })
-        // The DID document still names the source host.
-        expect(status.validDid).toBe(false)
-
+        expect(status).toMatchObject({ activated: false, validDid: true, indexedRecords: expected.size })
         await agent.com.atproto.server.activateAccount()
-        const destKey = (await Secp256k1Keypair.import(dest.signingKeyHex)).did()
-        const moved = await verifiedRecords(await exportCar(dest), dest.did, destKey)
-        expect(moved).toEqual(expected)
+        const key = (await Secp256k1Keypair.import(dest.signingKeyHex)).did()
+        expect(await verifiedRecords(await exportCar(dest), dest.did, key)).toEqual(expected)
         const listed = await agent.com.atproto.repo.listRecords({ repo: dest.did, collection: COLLECTION })
         expect(listed.data.records.length).toBe(20)
         reportCheck(
           'importRepo',
-          `${expected.size} records (${car.byteLength} bytes) moved in ${ms} ms; getRepo verifies against the new key`,
+          `${expected.size} records (${car.byteLength} bytes) imported in ${ms} ms; getRepo verifies`,
         )
       } finally {
         await stopGroup(pgid)
