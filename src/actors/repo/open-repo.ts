@@ -21,6 +21,7 @@ import { OutboxDelivery } from './outbox/outbox-delivery'
 import { SqlOutbox } from './outbox/sql-outbox'
 import { PreferencesStore } from './preferences/preferences-store'
 import { type LocalChanges, recordsSince } from './read/records-since'
+import { type RepoFigures, repoFigures } from './read/repo-figures'
 import { RepoReader } from './read/repo-reader'
 import { AlarmSchedule } from './schedule/alarm-schedule'
 import { SqlAlarmDeadlines } from './schedule/sql-alarm-deadlines'
@@ -46,6 +47,8 @@ export type OpenedRepo = {
   /** Starts handing the outbox to the sequencer, without waiting for it. */
   deliver: () => void
   status: () => RepoStatus
+  /** Counts for the status page. */
+  figures: () => RepoFigures
   /** The owner's records written and deleted after a rev (read-after-write). */
   recordsSince: (rev: string, limit: number) => Promise<LocalChanges>
   /** Deactivates or reactivates hosting, announcing it on the firehose. */
@@ -168,6 +171,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
       const { did, cid, rev } = writer.head
       return { did, head: cid.toString(), rev, ...lifecycle.status() }
     },
+    figures: () => repoFigures(sql, writer.head, lifecycle.status()),
     recordsSince: (rev, limit) =>
       recordsSince({ blocks, index, head: writer.head, active: lifecycle.status().active }, rev, limit),
     setActive: async (active) => {

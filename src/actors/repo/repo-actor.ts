@@ -10,10 +10,12 @@ import type { ImportSummary } from './import/repo-import'
 import { type OpenedRepo, openRepo, type RepoStatus } from './open-repo'
 import type { Preference } from './preferences/preferences-store'
 import type { LocalChanges } from './read/records-since'
+import type { RepoFigures } from './read/repo-figures'
 import type { ListRecordsOptions, RecordView } from './read/repo-reader'
 import type { RepoCode } from './repo-codes'
 
 export type { RepoStatus } from './open-repo'
+export type { RepoFigures } from './read/repo-figures'
 
 /** The name of the one repo actor instance. Only it hands events to the sequencer. */
 export const REPO_ACTOR_NAME = 'repo'
@@ -42,6 +44,9 @@ export class RepoActor extends DurableObject<Env> {
   }
   async status(): Promise<RepoStatus> {
     return (await this.opened).status()
+  }
+  async figures(): Promise<RepoFigures> {
+    return (await this.opened).figures()
   }
   async setActive(active: boolean): Promise<void> {
     await (await this.opened).setActive(active)

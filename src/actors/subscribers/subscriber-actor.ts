@@ -7,6 +7,7 @@ import { XRPCError } from '../../shared/xrpc-error'
 import { sequencerStub } from '../sequencer'
 import { capReached, refuseFutureCursor } from './admission'
 import { CLIENT_HEADER, clientFromTags, clientTag } from './client-address'
+import { type ShardFigures, shardFigures } from './shard-figures'
 import { DEFAULT_LIMITS, ShardPump } from './shard-pump'
 import { SocketRegistry } from './socket-registry'
 import { initialState, parseCursor } from './subscription-state'
@@ -70,6 +71,11 @@ export class SubscriberActor extends DurableObject<Env> {
       return
     }
     await this.pump.wake(head, frames)
+  }
+
+  /** Socket counts for the status page. */
+  async figures(): Promise<ShardFigures> {
+    return shardFigures(this.sockets.open(), this.pump.cutOff)
   }
 
   /** Subscribers have nothing to say; their messages are ignored. */
