@@ -10,6 +10,7 @@ h2{font-size:1rem;margin:.2rem 0 .5rem}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.2rem .4rem .2rem 0;vertical-align:top;overflow-wrap:anywhere}
 th{font-weight:500;color:#555;width:42%}
+tr.sub th,tr.sub td{font-size:.88em;padding-top:0}tr.sub th{padding-left:1rem}
 td.n{font-variant-numeric:tabular-nums}
 .ok{color:#17723b}.bad{color:#b3261e}
 code{font-size:.85em}
@@ -46,17 +47,23 @@ export function formatTime(iso: string | null, now: number): string {
   return `${ago} ago (${iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')})`
 }
 
-type Row = [label: string, value: string, numeric?: boolean]
+/** A table row; a `sub` row is a breakdown of the row above it. */
+type Row = [label: string, value: string, numeric?: boolean, sub?: boolean]
 
 const table = (rows: Row[]): string =>
   `<table>${rows
-    .map(([k, v, n]) => `<tr><th>${escapeHtml(k)}</th><td${n ? ' class="n"' : ''}>${v}</td></tr>`)
+    .map(
+      ([k, v, n, sub]) =>
+        `<tr${sub ? ' class="sub"' : ''}><th>${escapeHtml(k)}</th><td${n ? ' class="n"' : ''}>${v}</td></tr>`,
+    )
     .join('')}</table>`
 
 const section = (title: string, body: string, id: string): string =>
   `<section id="${id}"><h2>${escapeHtml(title)}</h2>${body}</section>`
 
 const num = (n: number): string => n.toLocaleString('en-US')
+
+const plural = (n: number, word: string): string => `${num(n)} ${word}${n === 1 ? '' : 's'}`
 
 const statusClass = (good: boolean): string => (good ? 'ok' : 'bad')
 
@@ -76,8 +83,9 @@ export function renderStatusHtml(v: StatusView, now = Date.now()): string {
     ['Records', `<span data-k="records">${num(v.repo.records)}</span>`, true],
     ...v.repo.collections.map(
       (c): Row => [
-        `  ${c.collection}`,
+        c.collection,
         `<span data-k="collection:${e(c.collection)}">${num(c.records)}</span>`,
+        true,
         true,
       ],
     ),
@@ -86,12 +94,15 @@ export function renderStatusHtml(v: StatusView, now = Date.now()): string {
   ])
   const f = v.firehose
   const shardRows = f.shards.map((s): Row => {
-    const extra = v.owner ? `, ${s.clients} clients, ${s.live} live, ${s.backfill} replaying` : ''
-    return [
-      `  ${s.shard}`,
-      `${num(s.sockets)} sockets${extra}${s.cutOff ? `, ${s.cutOff} cut off` : ''}`,
-      true,
-    ]
+    const parts = [plural(s.sockets, 'socket')]
+    if (v.owner)
+      parts.push(
+        plural(s.clients ?? 0, 'client'),
+        `${num(s.live ?? 0)} live`,
+        `${num(s.backfill ?? 0)} replaying`,
+      )
+    if (s.cutOff) parts.push(`${num(s.cutOff)} cut off`)
+    return [s.shard, parts.join(', '), true, true]
   })
   const firehose = table([
     ['Head seq', `<span data-k="head-seq">${num(f.head)}</span>`, true],
@@ -143,7 +154,7 @@ ${section('Repository', repo, 'repo')}
 ${section('Firehose', firehose, 'firehose')}
 ${section('Relays', relays, 'relays')}
 ${section('Blobs', blobs, 'blobs')}
-<footer>edge-pds ${e(v.version)} · ${v.owner ? "owner's view" : 'public view'} · ${e(v.generatedAt)}<br>
+<footer>edge-pds ${e(v.version)} · ${v.owner ? "owner's view" : 'public view'} · ${e(formatTime(v.generatedAt, now))}<br>
 API under <code>/xrpc/</code></footer>
 </main></body></html>
 `
