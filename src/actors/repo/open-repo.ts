@@ -1,6 +1,6 @@
 import { Secp256k1Keypair } from '@atproto/crypto'
 import { parseConfig } from '../../shared/config'
-import { createLogger } from '../../shared/logger'
+import { createLogger, setLogFormat } from '../../shared/logger'
 import { runMigrations } from '../../shared/sql-migrations'
 import type { LegacyCredentials } from '../account'
 import { sequencerStub } from '../sequencer'
@@ -77,6 +77,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
   const parsed = parseConfig(env)
   if (!parsed.ok) throw new Error(parsed.message)
   const config = parsed.value
+  setLogFormat(config.logFormat)
   const { sql } = ctx.storage
   const transaction = <T>(fn: () => T): T => ctx.storage.transactionSync(fn)
   runMigrations(ctx.storage, REPO_MIGRATIONS)

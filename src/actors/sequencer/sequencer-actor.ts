@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { parseConfig } from '../../shared/config'
-import { createLogger } from '../../shared/logger'
+import { createLogger, setLogFormat } from '../../shared/logger'
 import { openActor } from '../../shared/open-actor'
 import { runMigrations } from '../../shared/sql-migrations'
 import { shardStub } from '../subscribers'
@@ -36,6 +36,7 @@ export class SequencerActor extends DurableObject<Env> {
     runMigrations(ctx.storage, SEQUENCER_MIGRATIONS)
     const config = parseConfig(env)
     if (!config.ok) throw new Error(config.message)
+    setLogFormat(config.value.logFormat)
     const { hostname, relays, retention } = config.value
     const relayHealth = new RelayHealth({
       relays,

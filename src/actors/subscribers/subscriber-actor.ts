@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { parseConfig } from '../../shared/config'
 import { DEFAULT_FIREHOSE_LIMITS, type FirehoseLimits } from '../../shared/config/firehose'
 import type { StoredFrame } from '../../shared/event-frame'
-import { createLogger } from '../../shared/logger'
+import { createLogger, setLogFormat } from '../../shared/logger'
 import { XRPCError } from '../../shared/xrpc-error'
 import { sequencerStub } from '../sequencer'
 import { capReached, refuseFutureCursor } from './admission'
@@ -33,6 +33,7 @@ export class SubscriberActor extends DurableObject<Env> {
     // The Worker refuses every request while a setting is broken, so defaults are only a fallback.
     const config = parseConfig(env)
     this.limits = config.ok ? config.value.firehose : DEFAULT_FIREHOSE_LIMITS
+    if (config.ok) setLogFormat(config.value.logFormat)
     this.sockets = new SocketRegistry(
       () => ctx.getWebSockets(),
       (ws) => clientFromTags(ctx.getTags(ws)),

@@ -2,12 +2,14 @@ import { ok } from '../result'
 import { type FirehoseLimits, parseFirehoseLimits } from './firehose'
 import { isLoopbackHost, parseIdentity } from './identity'
 import { type Limits, parseLimits } from './limits'
+import { type LogFormat, parseLogFormat } from './logging'
 import { type MigrationConfig, parseMigration } from './migration'
 import { type ProxyConfig, parseProxy } from './proxy'
 import { parseServerInfo, type ServerInfoConfig } from './server'
 import { allOk, type ConfigResult, listSetting, numberSetting, positiveInteger } from './values'
 
 export { didWebFor, isLoopbackHost } from './identity'
+export type { LogFormat } from './logging'
 export type { ProxyConfig } from './proxy'
 export type { ServiceRef } from './values'
 
@@ -51,6 +53,7 @@ export type RawSettings = {
   PRIVACY_POLICY_URL?: string
   TERMS_OF_SERVICE_URL?: string
   CONTACT_EMAIL?: string
+  LOG_FORMAT?: string
 }
 
 /** Keep firehose events at least this long and at least this many (both must be exceeded to prune). */
@@ -91,6 +94,8 @@ export type Config = {
   migration: MigrationConfig
   /** Operator links and contact for `describeServer` (server.ts). */
   server: ServerInfoConfig
+  /** How log lines are written (logging.ts). */
+  logFormat: LogFormat
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeMs: 72 * 3_600_000, minEvents: 10_000 }
@@ -145,6 +150,7 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     limits: parseLimits(env),
     migration: parseMigration(env),
     server: parseServerInfo(env),
+    logFormat: parseLogFormat(env, hostname),
   })
   if (!parts.ok) return parts
   const p = parts.value
@@ -167,5 +173,6 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     limits: p.limits,
     migration: p.migration,
     server: p.server,
+    logFormat: p.logFormat,
   })
 }
