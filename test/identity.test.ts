@@ -89,10 +89,10 @@ describe('com.atproto.server.describeServer', () => {
 })
 
 describe('/', () => {
-  it('answers plain text naming the owner', async () => {
+  it('answers the status page naming the owner', async () => {
     const res = await workerFetch(`${BASE_URL}/`)
     expect(res.status).toBe(200)
-    expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
     const text = await res.text()
     expect(text).toContain(OWNER.handle)
     expect(text).toContain('/xrpc/')

@@ -3,7 +3,6 @@ import { cors } from 'hono/cors'
 import pkg from '../../package.json'
 import { createLogger } from '../shared/logger'
 import { XRPCError } from '../shared/xrpc-error'
-import { configFor } from './config-cache'
 import { didDocument, servesDidDocument } from './did-document'
 import { ownerConfig } from './owner-handle'
 import { proxyXrpc } from './proxy/proxy-handler'
@@ -26,6 +25,7 @@ import { serviceAuthMethods } from './routes/service-auth'
 import { sessionMethods } from './routes/session'
 import { subscribeRepos } from './routes/subscribe-repos'
 import { syncMethods } from './routes/sync'
+import { statusPage } from './status/status-route'
 import { createXrpcRouter } from './xrpc-router'
 
 const log = createLogger('http')
@@ -55,7 +55,7 @@ const handleXrpc = createXrpcRouter(
   proxyXrpc,
 )
 
-/** The Worker's HTTP surface: identity documents, a landing page and XRPC. */
+/** The Worker's HTTP surface: identity documents, the status page and XRPC. */
 export const app = new Hono<{ Bindings: Env }>()
 
 // Open CORS as the reference PDS (Express `cors()`): any origin, request headers reflected.
@@ -73,13 +73,8 @@ app.use('/xrpc/*', async (c, next) => {
   c.res = hardened
 })
 
-app.get('/', (c) => {
-  const config = configFor(c.env)
-  return c.text(
-    `This is an AT Protocol Personal Data Server (PDS) for ${config.handle} (${config.did}).\n\n` +
-      'Most API routes are under /xrpc/\n',
-  )
-})
+// The status page: the account, repo, firehose, relays and blobs at a glance (status/).
+app.get('/', (c) => statusPage(c.req.raw, c.env))
 
 app.get('/.well-known/did.json', async (c) => {
   const config = await ownerConfig(c.env)

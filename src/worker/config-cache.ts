@@ -1,4 +1,5 @@
 import { type Config, parseConfig } from '../shared/config'
+import { setLogFormat } from '../shared/logger'
 import { XRPCError } from '../shared/xrpc-error'
 
 let cached: { env: Env; config: Config } | null = null
@@ -9,5 +10,6 @@ export function configFor(env: Env): Config {
   const result = parseConfig(env)
   if (!result.ok) throw new XRPCError(500, 'InvalidConfig', result.message)
   cached = { env, config: result.value }
+  setLogFormat(result.value.logFormat)
   return result.value
 }

@@ -4,6 +4,7 @@ export type { BlobMeta } from './blobs/blob-store'
 export type { ApplyWritesInput, ApplyWritesOutput, WriteInput } from './commit/write-ops'
 export type { Preference } from './preferences/preferences-store'
 export type { LocalChanges, LocalDeletion, LocalRecord } from './read/records-since'
+export type { RepoFigures } from './read/repo-figures'
 
 import { REPO_ACTOR_NAME } from './repo-actor'
 

@@ -1,6 +1,6 @@
 import { Secp256k1Keypair } from '@atproto/crypto'
 import { parseConfig } from '../../shared/config'
-import { createLogger } from '../../shared/logger'
+import { createLogger, setLogFormat } from '../../shared/logger'
 import { runMigrations } from '../../shared/sql-migrations'
 import type { LegacyCredentials } from '../account'
 import { sequencerStub } from '../sequencer'
@@ -21,6 +21,7 @@ import { OutboxDelivery } from './outbox/outbox-delivery'
 import { SqlOutbox } from './outbox/sql-outbox'
 import { PreferencesStore } from './preferences/preferences-store'
 import { type LocalChanges, recordsSince } from './read/records-since'
+import { type RepoFigures, repoFigures } from './read/repo-figures'
 import { RepoReader } from './read/repo-reader'
 import { AlarmSchedule } from './schedule/alarm-schedule'
 import { SqlAlarmDeadlines } from './schedule/sql-alarm-deadlines'
@@ -46,6 +47,8 @@ export type OpenedRepo = {
   /** Starts handing the outbox to the sequencer, without waiting for it. */
   deliver: () => void
   status: () => RepoStatus
+  /** Counts for the status page. */
+  figures: () => RepoFigures
   /** The owner's records written and deleted after a rev (read-after-write). */
   recordsSince: (rev: string, limit: number) => Promise<LocalChanges>
   /** Deactivates or reactivates hosting, announcing it on the firehose. */
@@ -78,6 +81,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
   const parsed = parseConfig(env)
   if (!parsed.ok) throw new Error(parsed.message)
   const config = parsed.value
+  setLogFormat(config.logFormat)
   const { sql } = ctx.storage
   const transaction = <T>(fn: () => T): T => ctx.storage.transactionSync(fn)
   runMigrations(ctx.storage, REPO_MIGRATIONS)
@@ -172,6 +176,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
       const { did, cid, rev } = writer.head
       return { did, head: cid.toString(), rev, ...lifecycle.status() }
     },
+    figures: () => repoFigures(sql, writer.head, lifecycle.status()),
     recordsSince: (rev, limit) =>
       recordsSince({ blocks, index, head: writer.head, active: lifecycle.status().active }, rev, limit),
     setActive: async (active) => {

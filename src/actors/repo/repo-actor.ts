@@ -10,24 +10,21 @@ import type { ImportSummary } from './import/repo-import'
 import { type OpenedRepo, openRepo, type RepoStatus } from './open-repo'
 import type { Preference } from './preferences/preferences-store'
 import type { LocalChanges } from './read/records-since'
+import type { RepoFigures } from './read/repo-figures'
 import type { ListRecordsOptions, RecordView } from './read/repo-reader'
 import type { RepoCode } from './repo-codes'
 
 /** The name of the one repo actor instance. Only it hands events to the sequencer. */
 export const REPO_ACTOR_NAME = 'repo'
 
-const log = createLogger('repo')
-
-/**
- * The repo actor: the one owner of the MST, the record index and the signing key. A thin
- * shell: it opens once (openRepo, through openActor) and forwards each call.
- */
+/** The repo actor: owner of the MST, the record index and the signing key; opened once, a thin shell. */
 export class RepoActor extends DurableObject<Env> {
   private readonly opened: Promise<OpenedRepo>
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    this.opened = openActor(ctx, () => openRepo({ ctx, env, delivers: ctx.id.name === REPO_ACTOR_NAME }), log)
+    const delivers = ctx.id.name === REPO_ACTOR_NAME
+    this.opened = openActor(ctx, () => openRepo({ ctx, env, delivers }), createLogger('repo'))
   }
 
   // One-line forwards to the opened repo (open-repo.ts).
@@ -39,6 +36,9 @@ export class RepoActor extends DurableObject<Env> {
   }
   async status(): Promise<RepoStatus> {
     return (await this.opened).status()
+  }
+  async figures(): Promise<RepoFigures> {
+    return (await this.opened).figures()
   }
   async setActive(active: boolean): Promise<void> {
     await (await this.opened).setActive(active)
@@ -75,7 +75,6 @@ export class RepoActor extends DurableObject<Env> {
   }
 
   // Blobs: the Worker streams bytes to R2; the actor keeps metadata, references and GC.
-
   async beginBlobUpload(): Promise<{ r2Key: string }> {
     return (await this.opened).uploads.begin()
   }

@@ -13,13 +13,18 @@ export class CrawlRequester {
     private readonly hostname: string,
     private readonly fetcher: typeof fetch,
     private readonly onError: (relay: string, error: unknown) => void,
+    /** Told of each request started, for the status page. */
+    private readonly onSent: (relay: string, at: number) => void = () => {},
   ) {}
 
   /** Returns the requests it started (empty when it was too soon or there are no relays). */
   maybeRequest(now: number): Promise<void>[] {
     if (this.relays.length === 0 || now - this.lastRequest < CRAWL_INTERVAL_MS) return []
     this.lastRequest = now
-    return this.relays.map((relay) => this.request(relay))
+    return this.relays.map((relay) => {
+      this.onSent(relay, now)
+      return this.request(relay)
+    })
   }
 
   private async request(relay: string): Promise<void> {

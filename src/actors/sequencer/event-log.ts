@@ -5,6 +5,9 @@ export type IncomingEvent = { outboxId: number; type: EventType; body: Uint8Arra
 
 export type { StoredFrame }
 
+/** What the log retains, for the status page; `oldestAt` is ms since the epoch. */
+export type RetainedStats = { events: number; bytes: number; oldestAt: number | null }
+
 /** What `append` did: the outbox id and seq it stands at, and the frames it added. */
 export type Appended = { lastOutboxId: number; head: number; added: StoredFrame[] }
 
@@ -31,6 +34,8 @@ export interface EventLog {
   oldest(): number | null
   /** Frames with seq > `after`, in order, up to `limit` frames and about `maxBytes`; at least one if any. */
   read(after: number, limit: number, maxBytes: number): StoredFrame[]
+  /** How many events and frame bytes are retained, and when the oldest was sequenced. */
+  stats(): RetainedStats
   /** Deletes events sequenced before `before` (ms) except the newest `keep` seqs; returns how many. */
   prune(before: number, keep: number): number
 }

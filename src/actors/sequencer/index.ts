@@ -1,7 +1,7 @@
 import type { SequencerActor } from './sequencer-actor'
 
 export type { IncomingEvent } from './event-log'
-export type { LogInfo, ReadResult } from './sequencer'
+export type { LogInfo, ReadResult, SequencerFigures } from './sequencer'
 export { SequencerActor } from './sequencer-actor'
 
 /** The single sequencer instance. */

@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../../shared/clock'
 import { type StoredFrame, sequencedFrame } from '../../shared/event-frame'
 import { sqlLimit } from '../../shared/sqlite-order'
-import type { Appended, EventLog, IncomingEvent } from './event-log'
+import type { Appended, EventLog, IncomingEvent, RetainedStats } from './event-log'
 
 type Entry = { seq: number; sequencedAt: number; frame: Uint8Array }
 
@@ -52,6 +52,11 @@ export class MemoryEventLog implements EventLog {
       bytes += entry.frame.byteLength
     }
     return out
+  }
+
+  stats(): RetainedStats {
+    const bytes = this.entries.reduce((n, e) => n + e.frame.byteLength, 0)
+    return { events: this.entries.length, bytes, oldestAt: this.entries[0]?.sequencedAt ?? null }
   }
 
   prune(before: number, keep: number): number {

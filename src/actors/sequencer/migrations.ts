@@ -23,4 +23,17 @@ export const SEQUENCER_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE shards (name TEXT PRIMARY KEY);
     `,
   },
+  {
+    // The last getHostStatus answer and requestCrawl per relay (relay-health.ts), for the status page.
+    id: 2,
+    sql: `
+      CREATE TABLE relay_status (
+        relay TEXT PRIMARY KEY,
+        status TEXT,
+        checked_at INTEGER,
+        detail TEXT,
+        last_crawl_at INTEGER
+      );
+    `,
+  },
 ]

@@ -1,18 +1,20 @@
 import { DurableObject } from 'cloudflare:workers'
 import { parseConfig } from '../../shared/config'
-import { createLogger } from '../../shared/logger'
+import { createLogger, setLogFormat } from '../../shared/logger'
 import { openActor } from '../../shared/open-actor'
 import { runMigrations } from '../../shared/sql-migrations'
 import { shardStub } from '../subscribers'
 import { CrawlRequester } from './crawl-requester'
 import type { IncomingEvent } from './event-log'
 import { SEQUENCER_MIGRATIONS } from './migrations'
-import { type LogInfo, type ReadResult, Sequencer } from './sequencer'
+import { RelayHealth } from './relay-health'
+import { type LogInfo, type ReadResult, Sequencer, type SequencerFigures } from './sequencer'
 import { sqlShardSet } from './shard-set'
 import { ShardWaker } from './shard-waker'
 import { SqlEventLog } from './sql-event-log'
+import { SqlRelayRecordStore } from './sql-relay-records'
 
-export type { LogInfo, ReadResult } from './sequencer'
+export type { LogInfo, ReadResult, SequencerFigures } from './sequencer'
 
 const log = createLogger('seq')
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
@@ -29,12 +31,24 @@ export class SequencerActor extends DurableObject<Env> {
     this.opened = openActor(ctx, () => this.open(), log)
   }
 
-  private open(): Sequencer {
+  private async open(): Promise<Sequencer> {
     const { ctx, env } = this
     runMigrations(ctx.storage, SEQUENCER_MIGRATIONS)
     const config = parseConfig(env)
     if (!config.ok) throw new Error(config.message)
+    setLogFormat(config.value.logFormat)
     const { hostname, relays, retention } = config.value
+    const relayHealth = new RelayHealth({
+      relays,
+      hostname,
+      fetch: (input, init) => fetch(input, init),
+      clock: { now: () => Date.now() },
+      store: new SqlRelayRecordStore(ctx.storage.sql),
+      onError: (relay, error) => log.warn('relay check failed', { relay, error }),
+    })
+    // The alarm runs the relay checks even while no events flow.
+    if (relays.length > 0 && (await ctx.storage.getAlarm()) === null)
+      await ctx.storage.setAlarm(Date.now() + PRUNE_INTERVAL_MS)
     return new Sequencer({
       log: new SqlEventLog(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn)),
       shards: sqlShardSet(ctx.storage.sql),
@@ -44,9 +58,14 @@ export class SequencerActor extends DurableObject<Env> {
           recent,
           (name, e) => log.warn('shard wake failed', { shard: name, error: String(e) }),
         ),
-      crawler: new CrawlRequester(relays, hostname, fetch, (relay, e) =>
-        log.warn('requestCrawl failed', { relay, error: String(e) }),
+      crawler: new CrawlRequester(
+        relays,
+        hostname,
+        fetch,
+        (relay, e) => log.warn('requestCrawl failed', { relay, error: String(e) }),
+        (relay, at) => relayHealth.noteCrawl(relay, at),
       ),
+      relayHealth,
       retention,
       schedulePrune: async () => {
         if ((await ctx.storage.getAlarm()) === null)
@@ -70,6 +89,10 @@ export class SequencerActor extends DurableObject<Env> {
     return (await this.opened).read(after, limit, maxBytes)
   }
 
+  async figures(): Promise<SequencerFigures> {
+    return (await this.opened).figures()
+  }
+
   async registerShard(name: string): Promise<void> {
     ;(await this.opened).registerShard(name)
   }
@@ -79,7 +102,7 @@ export class SequencerActor extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    ;(await this.opened).prune()
+    await (await this.opened).onAlarm()
     await this.ctx.storage.setAlarm(Date.now() + PRUNE_INTERVAL_MS)
   }
 }

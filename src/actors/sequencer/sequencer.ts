@@ -3,11 +3,22 @@ import type { StoredFrame } from '../../shared/event-frame'
 import { FrameCache } from '../../shared/frame-cache'
 import type { Logger } from '../../shared/logger'
 import type { CrawlRequester } from './crawl-requester'
-import type { EventLog, IncomingEvent } from './event-log'
+import type { EventLog, IncomingEvent, RetainedStats } from './event-log'
+import type { RelayHealth, RelayRecord } from './relay-health'
 import type { ShardWaker } from './shard-waker'
 
 export type LogInfo = { head: number; oldest: number | null }
 export type ReadResult = LogInfo & { frames: StoredFrame[] }
+
+/** The firehose's figures for the status page. */
+export type SequencerFigures = {
+  head: number
+  oldestSeq: number | null
+  retained: RetainedStats
+  /** Shards that hold sockets. */
+  shards: string[]
+  relays: RelayRecord[]
+}
 
 /** The shards that hold sockets, kept across restarts. */
 export type ShardSet = { names(): Iterable<string>; add(name: string): void; delete(name: string): void }
@@ -18,6 +29,8 @@ export type SequencerDeps = {
   /** Builds a waker over the shards given a source of the newest frames. */
   waker: (recent: (after: number, head: number) => StoredFrame[] | null) => ShardWaker
   crawler: CrawlRequester
+  /** Self-healing crawl, run on the alarm (absent in tests that do not need it). */
+  relayHealth?: RelayHealth
   retention: RetentionPolicy
   /** Makes sure a prune is scheduled (the actor's alarm). */
   schedulePrune: () => Promise<void>
@@ -78,6 +91,23 @@ export class Sequencer {
 
   unregisterShard(name: string): void {
     this.deps.shards.delete(name)
+  }
+
+  /** The figures the status page shows. */
+  figures(): SequencerFigures {
+    return {
+      head: this.deps.log.head(),
+      oldestSeq: this.deps.log.oldest(),
+      retained: this.deps.log.stats(),
+      shards: [...this.deps.shards.names()],
+      relays: this.deps.relayHealth?.records() ?? [],
+    }
+  }
+
+  /** The hourly alarm: prune, then ask each relay whether it still follows this host. */
+  async onAlarm(): Promise<void> {
+    this.prune()
+    await this.deps.relayHealth?.checkAll()
   }
 
   /** Drops events past retention; `policy` overrides the configured one (tests, operators). */

@@ -1,7 +1,7 @@
 import { concatBytes } from '@atproto/repo'
 import { type Clock, systemClock } from '../../shared/clock'
 import { type StoredFrame, sequencedFrame } from '../../shared/event-frame'
-import type { Appended, EventLog, IncomingEvent } from './event-log'
+import type { Appended, EventLog, IncomingEvent, RetainedStats } from './event-log'
 
 /** Durable Object SQLite caps a BLOB at 2 MB; larger frames are stored in chunks. */
 const CHUNK_BYTES = 1_000_000
@@ -71,6 +71,18 @@ export class SqlEventLog implements EventLog {
       bytes += frame.byteLength
     }
     return out
+  }
+
+  stats(): RetainedStats {
+    const row = this.sql
+      .exec<{ events: number; bytes: number | null; oldest_at: number | null }>(
+        'SELECT COUNT(*) AS events, SUM(LENGTH(frame)) AS bytes, MIN(sequenced_at) AS oldest_at FROM events',
+      )
+      .one()
+    const chunks = this.sql
+      .exec<{ bytes: number | null }>('SELECT SUM(LENGTH(bytes)) AS bytes FROM event_chunks')
+      .one()
+    return { events: row.events, bytes: (row.bytes ?? 0) + (chunks.bytes ?? 0), oldestAt: row.oldest_at }
   }
 
   prune(before: number, keep: number): number {

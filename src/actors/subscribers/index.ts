@@ -1,6 +1,7 @@
 import type { SubscriberActor } from './subscriber-actor'
 
 export { CLIENT_HEADER, clientKey, shardForClient } from './client-address'
+export type { ShardFigures } from './shard-figures'
 export { SubscriberActor } from './subscriber-actor'
 export { parseCursor } from './subscription-state'
 

@@ -103,6 +103,8 @@ export class ShardPump {
   /** When each held socket was first held back since it was last caught up. */
   private readonly heldSince = new WeakMap<SubscriberSocket, number>()
   private tickPending = false
+  /** Sockets cut off with ConsumerTooSlow since this pump started. */
+  cutOff = 0
   private turn = 0
 
   constructor(
@@ -208,6 +210,7 @@ export class ShardPump {
       socket.send(errorFrame('ConsumerTooSlow', 'Stream consumer too slow'))
       socket.close(1008, 'ConsumerTooSlow')
       this.heldSince.delete(socket)
+      this.cutOff += 1
       return 'cut-off'
     }
     return served

@@ -2,11 +2,12 @@ import { DurableObject } from 'cloudflare:workers'
 import { parseConfig } from '../../shared/config'
 import { DEFAULT_FIREHOSE_LIMITS, type FirehoseLimits } from '../../shared/config/firehose'
 import type { StoredFrame } from '../../shared/event-frame'
-import { createLogger } from '../../shared/logger'
+import { createLogger, setLogFormat } from '../../shared/logger'
 import { XRPCError } from '../../shared/xrpc-error'
 import { sequencerStub } from '../sequencer'
 import { capReached, refuseFutureCursor } from './admission'
 import { CLIENT_HEADER, clientFromTags, clientTag } from './client-address'
+import { type ShardFigures, shardFigures } from './shard-figures'
 import { DEFAULT_LIMITS, ShardPump } from './shard-pump'
 import { SocketRegistry } from './socket-registry'
 import { initialState, parseCursor } from './subscription-state'
@@ -32,6 +33,7 @@ export class SubscriberActor extends DurableObject<Env> {
     // The Worker refuses every request while a setting is broken, so defaults are only a fallback.
     const config = parseConfig(env)
     this.limits = config.ok ? config.value.firehose : DEFAULT_FIREHOSE_LIMITS
+    if (config.ok) setLogFormat(config.value.logFormat)
     this.sockets = new SocketRegistry(
       () => ctx.getWebSockets(),
       (ws) => clientFromTags(ctx.getTags(ws)),
@@ -70,6 +72,11 @@ export class SubscriberActor extends DurableObject<Env> {
       return
     }
     await this.pump.wake(head, frames)
+  }
+
+  /** Socket counts for the status page. */
+  async figures(): Promise<ShardFigures> {
+    return shardFigures(this.sockets.open(), this.pump.cutOff)
   }
 
   /** Subscribers have nothing to say; their messages are ignored. */

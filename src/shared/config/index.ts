@@ -2,6 +2,7 @@ import { ok } from '../result'
 import { type FirehoseLimits, parseFirehoseLimits } from './firehose'
 import { isLoopbackHost, parseIdentity } from './identity'
 import { type Limits, parseLimits } from './limits'
+import { type LogFormat, parseLogFormat } from './logging'
 import { type MigrationConfig, parseMigration } from './migration'
 import { type PlcConfig, parsePlc } from './plc'
 import { type ProxyConfig, parseProxy } from './proxy'
@@ -9,6 +10,7 @@ import { parseServerInfo, type ServerInfoConfig } from './server'
 import { allOk, type ConfigResult, listSetting, numberSetting, positiveInteger } from './values'
 
 export { didWebFor, isLoopbackHost } from './identity'
+export type { LogFormat } from './logging'
 export type { ProxyConfig } from './proxy'
 export type { ServiceRef } from './values'
 
@@ -53,6 +55,7 @@ export type RawSettings = {
   PRIVACY_POLICY_URL?: string
   TERMS_OF_SERVICE_URL?: string
   CONTACT_EMAIL?: string
+  LOG_FORMAT?: string
 }
 
 /** Keep firehose events at least this long and at least this many (both must be exceeded to prune). */
@@ -95,6 +98,8 @@ export type Config = {
   server: ServerInfoConfig
   /** The PDS's PLC rotation key (plc.ts). */
   plc: PlcConfig
+  /** How log lines are written (logging.ts). */
+  logFormat: LogFormat
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeMs: 72 * 3_600_000, minEvents: 10_000 }
@@ -150,6 +155,7 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     migration: parseMigration(env),
     server: parseServerInfo(env),
     plc: parsePlc(env, identity.value.did),
+    logFormat: parseLogFormat(env, hostname),
   })
   if (!parts.ok) return parts
   const p = parts.value
@@ -173,5 +179,6 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     migration: p.migration,
     server: p.server,
     plc: p.plc,
+    logFormat: p.logFormat,
   })
 }
