@@ -203,7 +203,9 @@ export class ShardPump {
       state.sentSeq += 1
     }
     if (state.sentSeq >= this.head) state.phase = 'live'
-    socket.setState(state)
+    // A socket held back or waiting changed nothing: no attachment write for it.
+    const before = socket.state
+    if (state.sentSeq !== before.sentSeq || state.phase !== before.phase) socket.setState(state)
     if (served === 'caught-up') this.heldSince.delete(socket)
     if (served === 'held' && !this.heldSince.has(socket)) this.heldSince.set(socket, now)
     if (this.tooSlow(socket, now)) {

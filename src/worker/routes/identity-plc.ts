@@ -7,7 +7,7 @@ import { PlcDirectory } from '../identity/plc-directory'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'
 
 /** Refuses (400) unless the owner is a did:plc: a did:web has no PLC log. */
-function assertPlcDid(ctx: XrpcContext): void {
+export function assertPlcDid(ctx: XrpcContext): void {
   if (!ctx.config.did.startsWith('did:plc:'))
     throw invalidRequest(`${ctx.config.did} is not a did:plc: it has no PLC operations`)
 }

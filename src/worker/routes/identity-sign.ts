@@ -6,14 +6,14 @@ import { rotationKeypair } from '../identity/did-credentials'
 import { PlcDirectory } from '../identity/plc-directory'
 import { requestedChanges, signUpdate } from '../identity/plc-signing'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'
+import { assertPlcDid } from './identity-plc'
 
 /** The NSID of the owner-only method that hands out the pending token (this PDS sends no email). */
 export const PLC_TOKEN_NSID = 'dev.edgepds.identity.getPlcOperationToken'
 
 function assertCanSign(ctx: XrpcContext): void {
   assertFullAccess(ctx.auth)
-  if (!ctx.config.did.startsWith('did:plc:'))
-    throw invalidRequest(`${ctx.config.did} is not a did:plc: it has no PLC operations`)
+  assertPlcDid(ctx)
 }
 
 /**
