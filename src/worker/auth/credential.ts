@@ -8,12 +8,16 @@ export type { AppPasswordInfo }
  * Who is calling, as `confirmOwner` established it:
  * - `static`: the `AUTH_TOKEN` bearer, full access;
  * - `session`: an access JWT; `appPassword` is set for app-password sessions;
- * - `service`: a service JWT the owner signed for exactly this method (`lxm`).
+ * - `service`: a service JWT the owner signed for exactly this method (`lxm`);
+ * - `oauth`: a DPoP-bound OAuth access token; `scope` is the granted space-separated
+ *   atproto permission string (include: sets already expanded), what it may do is
+ *   decided by the permission checks, never by `hasFullAccess`.
  */
 export type OwnerCredential =
   | { type: 'static'; did: string }
   | { type: 'session'; did: string; scope: AccessScope; appPassword: AppPasswordInfo | null }
   | { type: 'service'; did: string; lxm: string }
+  | { type: 'oauth'; did: string; scope: string; clientId: string; grantId: string }
 
 /** Main password or static token: may manage app passwords and see personal details. */
 export const hasFullAccess = (cred: OwnerCredential): boolean =>
