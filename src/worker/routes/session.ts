@@ -2,7 +2,7 @@ import type { AppPasswordInfo, IssuedRefresh } from '../../actors/account'
 import { invalidRequest } from '../../shared/xrpc-error'
 import { unwrap } from '../actor-errors'
 import { requireRefreshToken } from '../auth'
-import { assertFullAccess } from '../auth/credential'
+import { assertFullAccess, type OwnerCredential } from '../auth/credential'
 import { authenticateLogin, clientIp, identifierKey } from '../auth/login'
 import {
   ACCESS_SCOPE,
@@ -13,13 +13,18 @@ import {
 } from '../auth/session-tokens'
 import { readJsonBody } from '../body'
 import { didDocument } from '../did-document'
+import { scopeAllowsEmail } from '../oauth/scope'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'
 
 const scopeFor = (appPassword: AppPasswordInfo | null) =>
   appPassword === null ? ACCESS_SCOPE : appPassword.privileged ? APP_PASS_PRIVILEGED_SCOPE : APP_PASS_SCOPE
 
-/** The account fields getSession, createSession and refreshSession share. This PDS keeps no email. */
-async function accountView(ctx: XrpcContext, viaAppPassword: boolean) {
+/**
+ * The account fields getSession, createSession and refreshSession share. `hideEmail`:
+ * app-password sessions, and OAuth sessions without the email permission, see none of
+ * the email fields' values (the reference drops `email` for the former, all three for the latter).
+ */
+async function accountView(ctx: XrpcContext, hideEmail: 'address' | 'all' | false) {
   const [didDoc, { active, status }] = await Promise.all([didDocument(ctx.config), ctx.repo.status()])
   const { email } = ctx.config
   return {
@@ -28,9 +33,8 @@ async function accountView(ctx: XrpcContext, viaAppPassword: boolean) {
     didDoc,
     // There is no email sending here: an address the operator configured counts as
     // confirmed (the Bluesky app gates video upload on it). App passwords do not see it.
-    ...(email !== null && !viaAppPassword ? { email } : {}),
-    emailConfirmed: email !== null,
-    emailAuthFactor: false,
+    ...(email !== null && !hideEmail ? { email } : {}),
+    ...(hideEmail === 'all' ? {} : { emailConfirmed: email !== null, emailAuthFactor: false }),
     active,
     ...(status ? { status } : {}),
   }
@@ -49,7 +53,14 @@ async function sessionView(ctx: XrpcContext, refresh: IssuedRefresh) {
     }),
     createRefreshToken(ctx.config, { jti: refresh.id, expiresAtMs: refresh.expiresAt, now }),
   ])
-  return { accessJwt, refreshJwt, ...(await accountView(ctx, appPassword !== null)) }
+  return { accessJwt, refreshJwt, ...(await accountView(ctx, appPassword !== null && 'address')) }
+}
+
+/** What of the email the caller may not see. */
+function emailHidden(auth: OwnerCredential | null): 'address' | 'all' | false {
+  if (auth?.type === 'session' && auth.appPassword !== null) return 'address'
+  if (auth?.type === 'oauth' && !scopeAllowsEmail(auth.scope)) return 'all'
+  return false
 }
 
 const stringField = (body: Record<string, unknown>, name: string): string => {
@@ -80,7 +91,7 @@ export const sessionMethods: XrpcMethods = {
   'com.atproto.server.getSession': {
     type: 'query',
     auth: 'owner',
-    handler: async (ctx) => accountView(ctx, ctx.auth?.type === 'session' && ctx.auth.appPassword !== null),
+    handler: async (ctx) => accountView(ctx, emailHidden(ctx.auth)),
   },
   'com.atproto.server.refreshSession': {
     type: 'procedure',
