@@ -16,7 +16,11 @@ import { ReplayGuard } from './replay-guard'
 
 type R<T> = Result<T, OAuthStoreCode>
 
-const replayed = (): OAuthErr => err('Replayed', 'DPoP proof or client assertion replayed')
+/** The refusal for a value used before: a client assertion's `jti` or a DPoP proof's. */
+const replayed = (key: string): OAuthErr =>
+  key.startsWith('client-assertion:')
+    ? err('InvalidClient', 'Client assertion replayed')
+    : err('Replayed', 'DPoP proof replayed')
 
 /** What the token endpoint presents with an authorization code. */
 export type CodeExchange = {
@@ -70,7 +74,8 @@ export class OAuthStore {
     now: number,
   ): R<{ requestUri: string; expiresAt: number }> {
     return this.transaction(() => {
-      if (!this.replays.useOnce(once, now)) return replayed()
+      const seen = this.replays.useOnce(once, now)
+      if (seen !== null) return replayed(seen)
       return ok(this.requests.push(request, now))
     })
   }
@@ -106,7 +111,8 @@ export class OAuthStore {
    */
   exchangeCode(input: CodeExchange, once: OnceKey[], now: number): R<IssuedGrant> {
     return this.transaction(() => {
-      if (!this.replays.useOnce(once, now)) return replayed()
+      const seen = this.replays.useOnce(once, now)
+      if (seen !== null) return replayed(seen)
       const presented = this.requests.present(input.code, now)
       if (!presented.ok) return presented
       if (presented.value.kind === 'reused') {
@@ -134,7 +140,8 @@ export class OAuthStore {
 
   refreshGrant(input: GrantRefresh, once: OnceKey[], now: number): R<IssuedGrant> {
     return this.transaction(() => {
-      if (!this.replays.useOnce(once, now)) return replayed()
+      const seen = this.replays.useOnce(once, now)
+      if (seen !== null) return replayed(seen)
       return this.grants.rotate({ ...input, generation: this.epoch.generation() }, now)
     })
   }
@@ -164,7 +171,7 @@ export class OAuthStore {
   admitAccess(grantId: string, proof: OnceKey, now: number): Result<{ quotaKey: string }, AccountCode> {
     const grant = this.grants.liveGrant(grantId, now, this.epoch.generation())
     if (!grant) return err('OAuthTokenRevoked', 'Token has been revoked')
-    if (!this.replays.useOnce([proof], now)) return err('DpopProofReplayed', 'DPoP proof replayed')
+    if (this.replays.useOnce([proof], now) !== null) return err('DpopProofReplayed', 'DPoP proof replayed')
     this.grants.touch(grantId, now)
     return ok({ quotaKey: `oauth:${grantId}` })
   }
