@@ -1,12 +1,12 @@
 import type { Logger } from '../../../shared/logger'
 import type { RepoHead } from '../commit/commit-builder'
 import type { AlarmSchedule } from '../schedule/alarm-schedule'
-import type { SnapshotBucket, SnapshotInfo } from './snapshot-bucket'
+import type { SnapshotInfo, SnapshotStore } from './snapshot-bucket'
 
 const HOUR_MS = 3_600_000
 
 export type RepoSnapshotsDeps = {
-  bucket: SnapshotBucket
+  bucket: SnapshotStore
   /** The writer's current head. */
   head: () => RepoHead
   /** The CAR `getRepo` serves for `head` (every block up to its rev, rooted at its commit). */

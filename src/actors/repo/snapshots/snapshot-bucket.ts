@@ -18,6 +18,9 @@ export type SnapshotBody = {
   car: ReadableStream<Uint8Array>
 }
 
+/** What the snapshot job needs of the bucket: `SnapshotBucket`, or a twin in unit tests. */
+export type SnapshotStore = Pick<SnapshotBucket, 'keyFor' | 'list' | 'write' | 'delete'>
+
 /** R2 lists at most this many keys a call, and deletes at most this many at once. */
 const R2_PAGE = 1000
 
