@@ -75,13 +75,22 @@ export class RepoSnapshots {
     return next
   }
 
+  /** The schedule and the snapshots, newest first; a failed R2 list shows none (and is logged). */
   async status(): Promise<SnapshotStatus> {
     const next = this.deps.schedule.deadline('snapshot')
+    let snapshots: SnapshotInfo[] = []
+    if (this.everyMs !== null) {
+      try {
+        snapshots = (await this.deps.bucket.list()).reverse()
+      } catch (e) {
+        this.deps.log.warn('could not list repo snapshots', { error: String(e) })
+      }
+    }
     return {
       everyHours: this.deps.everyHours,
       keep: this.deps.keep,
       next: this.everyMs === null || next === null ? null : new Date(next).toISOString(),
-      snapshots: this.everyMs === null ? [] : (await this.deps.bucket.list()).reverse(),
+      snapshots,
     }
   }
 
