@@ -4,6 +4,7 @@ import pkg from '../../package.json'
 import { createLogger } from '../shared/logger'
 import { XRPCError } from '../shared/xrpc-error'
 import { didDocument, servesDidDocument } from './did-document'
+import { oauthPages } from './oauth/pages'
 import { ownerConfig } from './owner-handle'
 import { proxyXrpc } from './proxy/proxy-handler'
 import { accountMethods } from './routes/account'
@@ -75,6 +76,13 @@ app.use('/xrpc/*', async (c, next) => {
 
 // The status page: the account, repo, firehose, relays and blobs at a glance (status/).
 app.get('/', (c) => statusPage(c.req.raw, c.env))
+
+// @TODO(merge): pass `authorizationFlow` from ./oauth/flow (the protocol side) instead.
+const flowNotMerged = (): never => {
+  throw new Error('the OAuth protocol side (src/worker/oauth/flow.ts) is not merged')
+}
+// OAuth sign-in, consent and the authorized-apps page (oauth/pages/).
+app.route('/oauth', oauthPages(flowNotMerged))
 
 app.get('/.well-known/did.json', async (c) => {
   const config = await ownerConfig(c.env)

@@ -54,6 +54,10 @@ export class AccountActor extends DurableObject<Env> {
     return this.account.completeLogin(ticket, appPasswordId)
   }
 
+  async completeBrowserLogin(ticket: LoginTicket): Promise<void> {
+    this.account.completeBrowserLogin(ticket)
+  }
+
   async rotateRefreshToken(id: string): Promise<Result<IssuedRefresh, AccountCode>> {
     return this.account.rotateRefreshToken(id)
   }

@@ -86,6 +86,14 @@ export class Account {
     })
   }
 
+  /**
+   * A sign-in on the OAuth pages succeeded: only its failure reservation goes back. The
+   * pages keep their own signed cookie, so no refresh token is stored for it.
+   */
+  completeBrowserLogin(ticket: LoginTicket): void {
+    this.transaction(() => refundFailure(this.counters, ticket))
+  }
+
   rotateRefreshToken(id: string): Result<IssuedRefresh, AccountCode> {
     const rotated = this.sessions.rotate(id, this.clock())
     return rotated.ok ? ok({ ...rotated.value, generation: this.epoch.generation() }) : rotated
