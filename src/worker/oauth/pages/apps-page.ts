@@ -30,10 +30,11 @@ const isoDate = (ms: number): string =>
 function grantItem(g: GrantSummary, v: AppsView): SafeHtml {
   const host = clientHost(g.client)
   const name = clientName(g.client)
-  return html`<li data-grant="${g.grantId}"><div class="app-head">${logoOf(g.client)}<div><div class="app-name">${name}</div>${
+  return html`<li data-grant="${g.grantId}"><div class="app-head">${logoOf(g.client)}<div class="app-info"><div class="app-name">${name}</div>${
     name !== host ? html`<div class="muted">${host}</div>` : null
-  }<div class="muted"><span title="${isoDate(g.createdAt)}">Authorized ${timeAgo(g.createdAt, v.now)}</span> · <span title="${isoDate(g.lastUsedAt)}">last used ${timeAgo(g.lastUsedAt, v.now)}</span></div></div>
+  }${g.client.loopback ? html`<span class="badge">Development app</span>` : null}</div>
 <form method="post" action="/oauth/apps/revoke"><input type="hidden" name="grant_id" value="${g.grantId}"><input type="hidden" name="csrf" value="${v.csrf}"><button type="submit" class="danger">Revoke</button></form></div>
+<p class="muted dates"><span title="${isoDate(g.createdAt)}">Authorized ${timeAgo(g.createdAt, v.now)}</span> · <span title="${isoDate(g.lastUsedAt)}">last used ${timeAgo(g.lastUsedAt, v.now)}</span></p>
 ${permissionList(describeScope(g.scope))}</li>`
 }
 

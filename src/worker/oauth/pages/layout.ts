@@ -3,7 +3,7 @@ import { html, SafeHtml } from './html'
 /** The pages' only style, inline under the response's nonce. Phone first; a card on a desktop. */
 const STYLE = `
 *{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
+html{-webkit-text-size-adjust:100%;color-scheme:light dark}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#16171d;background:#f2f3f7;min-height:100vh;display:flex;flex-direction:column}
 main{flex:1;width:100%;max-width:30rem;margin:0 auto;padding:1.25rem 1rem 2rem}
 .card{background:#fff;border:1px solid #e1e3ea;border-radius:16px;padding:1.5rem 1.25rem;box-shadow:0 1px 3px rgba(20,20,40,.06)}
@@ -45,7 +45,8 @@ ul.apps>li{border-top:1px solid #eceef3;padding:1rem 0}
 ul.apps>li:first-child{border-top:0}
 .app-head{display:flex;gap:.8rem;align-items:center}
 .app-head .logo{width:2.75rem;height:2.75rem;border-radius:10px}
-.app-head div{flex:1;min-width:0}
+.app-info{flex:1;min-width:0}
+.dates{margin:.5rem 0 0}
 .app-name{font-weight:700;overflow-wrap:anywhere}
 ul.apps ul.perms{font-size:.92rem}
 .signout{margin-top:1.5rem}
