@@ -13,6 +13,7 @@ const configOf = (settings: RawSettings = {}): Config => {
 }
 
 const config = configOf()
+const NO_REQUEST = { signedInFor: null, generation: 0 }
 const jar = cookieJar(config.publicUrl)
 
 /** A request carrying the cookie a `Set-Cookie` value sets. */
@@ -23,16 +24,16 @@ describe('browser session cookie', () => {
   it('reads back what it signed, with the request it was signed in for', async () => {
     const now = Date.now()
     const session = await readSession(
-      withCookie(await sessionCookie(config, jar, 'urn:x', now)),
+      withCookie(await sessionCookie(config, jar, { signedInFor: 'urn:x', generation: 3 }, now)),
       config,
       jar,
       now,
     )
-    expect(session).toEqual({ signedInFor: 'urn:x', issuedAt: Math.floor(now / 1000) * 1000 })
+    expect(session).toEqual({ signedInFor: 'urn:x', issuedAt: Math.floor(now / 1000) * 1000, generation: 3 })
   })
 
   it('is signed out by a new PASSWORD or JWT_SECRET, and for another DID', async () => {
-    const req = withCookie(await sessionCookie(config, jar, null))
+    const req = withCookie(await sessionCookie(config, jar, NO_REQUEST))
     expect(await readSession(req, config, jar)).not.toBeNull()
     expect(await readSession(req, configOf({ PASSWORD: 'another-password-123' }), jar)).toBeNull()
     expect(await readSession(req, configOf({ JWT_SECRET: 'another-jwt-secret-0123456' }), jar)).toBeNull()
@@ -42,7 +43,7 @@ describe('browser session cookie', () => {
   it('ends after its lifetime, at most a day', async () => {
     expect(SESSION_TTL_SECONDS).toBeLessThanOrEqual(86_400)
     const now = Date.now()
-    const req = withCookie(await sessionCookie(config, jar, null, now))
+    const req = withCookie(await sessionCookie(config, jar, NO_REQUEST, now))
     expect(await readSession(req, config, jar, now + (SESSION_TTL_SECONDS - 5) * 1000)).not.toBeNull()
     expect(await readSession(req, config, jar, now + SESSION_TTL_SECONDS * 1000)).toBeNull()
   })
@@ -59,11 +60,11 @@ describe('browser session cookie', () => {
   })
 
   it('is a __Host- Secure cookie on https and a plain one only on http://localhost', async () => {
-    expect(await sessionCookie(config, jar, null)).toMatch(
+    expect(await sessionCookie(config, jar, NO_REQUEST)).toMatch(
       /^__Host-oauth-session=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/,
     )
     const local = cookieJar('http://localhost:2583')
-    const set = await sessionCookie(config, local, null)
+    const set = await sessionCookie(config, local, NO_REQUEST)
     expect(set).toMatch(/^oauth-session=/)
     expect(set).not.toContain('Secure')
     // An http URL that is not loopback still gets Secure (and so no browser keeps it over http).

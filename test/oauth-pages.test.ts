@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { moveAccountClock, resetAccountActor, setAccountLimits } from './helpers/account-actor'
-import { OWNER } from './helpers/client'
+import { BASE_URL, OWNER, workerFetch } from './helpers/client'
 import { exampleClient } from './helpers/fake-authorization-flow'
 import { authorizePath, pagesWithFakeFlow } from './helpers/oauth-pages'
 import { formFields, type PageBrowser } from './helpers/page-browser'
@@ -500,6 +500,30 @@ describe('authorized-apps page', () => {
     const res = await b.post('/oauth/sign-out', formFields(html, '/oauth/sign-out'))
     expect(res.status).toBe(303)
     expect(b.cookies.has('__Host-oauth-session')).toBe(false)
+    expect(await (await b.get('/oauth/apps')).text()).toContain('action="/oauth/apps/sign-in"')
+  })
+})
+
+describe('OAuth pages in the Worker', () => {
+  it('are mounted at /oauth with their own headers', async () => {
+    const res = await workerFetch(`${BASE_URL}/oauth/apps`, {
+      headers: { 'cf-connecting-ip': '198.51.100.60' },
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'nonce-/)
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+    expect(await res.text()).toContain('action="/oauth/apps/sign-in"')
+  })
+
+  it('revoking every session signs the browser out too', async () => {
+    const { browser } = pagesWithFakeFlow()
+    const b = browser()
+    const fields = await b.formOf('/oauth/apps', '/oauth/apps/sign-in')
+    expect((await b.post('/oauth/apps/sign-in', { ...fields, password: PASSWORD })).status).toBe(303)
+    expect(await (await b.get('/oauth/apps')).text()).toContain('Authorized apps')
+    const revoked = await callAs(OWNER.authToken, 'dev.edgepds.server.revokeAllSessions', { body: {} })
+    expect(revoked.status).toBe(200)
     expect(await (await b.get('/oauth/apps')).text()).toContain('action="/oauth/apps/sign-in"')
   })
 })

@@ -88,10 +88,14 @@ export class Account {
 
   /**
    * A sign-in on the OAuth pages succeeded: only its failure reservation goes back. The
-   * pages keep their own signed cookie, so no refresh token is stored for it.
+   * pages keep their own signed cookie, so no refresh token is stored for it; they get the
+   * session generation to put in it, so revoking every session signs the browser out too.
    */
-  completeBrowserLogin(ticket: LoginTicket): void {
-    this.transaction(() => refundFailure(this.counters, ticket))
+  completeBrowserLogin(ticket: LoginTicket): number {
+    return this.transaction(() => {
+      refundFailure(this.counters, ticket)
+      return this.epoch.generation()
+    })
   }
 
   rotateRefreshToken(id: string): Result<IssuedRefresh, AccountCode> {

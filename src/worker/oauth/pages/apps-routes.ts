@@ -1,8 +1,16 @@
 import { renderApps } from './apps-page'
-import { clearedSessionCookie, readSession, sessionCookie } from './browser-session'
+import { clearedSessionCookie } from './browser-session'
 import { csrfRefusal } from './csrf'
 import { signInOwner } from './owner-sign-in'
-import { APPS_BINDING, formToken, messagePage, type PageContext, signInPage } from './page-context'
+import {
+  APPS_BINDING,
+  formToken,
+  messagePage,
+  ownerSession,
+  type PageContext,
+  signedInCookie,
+  signInPage,
+} from './page-context'
 import { readForm } from './page-form'
 import { pageResponse, seeOther } from './page-response'
 
@@ -10,7 +18,7 @@ import { pageResponse, seeOther } from './page-response'
 
 /** GET /oauth/apps */
 export async function appsPage(ctx: PageContext): Promise<Response> {
-  if (!(await readSession(ctx.req, ctx.config, ctx.jar))) return signInPage(ctx, null)
+  if (!(await ownerSession(ctx))) return signInPage(ctx, null)
   const [grants, { csrf, cookie }] = await Promise.all([ctx.flow.listGrants(), formToken(ctx, APPS_BINDING)])
   const view = { host: ctx.config.hostname, handle: ctx.config.handle, grants, csrf, now: Date.now() }
   return pageResponse((nonce) => renderApps({ ...view, nonce }), { cookies: [cookie] })
@@ -41,14 +49,14 @@ export async function appsSignIn(ctx: PageContext): Promise<Response> {
       headers: outcome.headers,
       identifier,
     })
-  return seeOther('/oauth/apps', [await sessionCookie(ctx.config, ctx.jar, null)])
+  return seeOther('/oauth/apps', [await signedInCookie(ctx, null, outcome.generation)])
 }
 
 /** POST /oauth/apps/revoke: ends one grant (its tokens stop working), back to the list. */
 export async function appsRevoke(ctx: PageContext): Promise<Response> {
   const form = await appsForm(ctx)
   if (form instanceof Response) return form
-  if (!(await readSession(ctx.req, ctx.config, ctx.jar)))
+  if (!(await ownerSession(ctx)))
     return signInPage(ctx, null, { error: 'Your sign-in has ended. Sign in again.', status: 401 })
   const grantId = form.get('grant_id')
   if (!grantId) return messagePage(ctx, 400, 'No app chosen', 'The form lacks grant_id.')

@@ -1,5 +1,5 @@
 import type { PendingAuthorization } from '../authorization-flow'
-import { type OwnerSession, readSession, sessionCookie } from './browser-session'
+import type { OwnerSession } from './browser-session'
 import { consentResponse } from './consent-response'
 import { csrfRefusal } from './csrf'
 import { signInOwner } from './owner-sign-in'
@@ -8,7 +8,9 @@ import {
   decided,
   flowFailure,
   messagePage,
+  ownerSession,
   type PageContext,
+  signedInCookie,
   signInPage,
 } from './page-context'
 import { readForm } from './page-form'
@@ -66,7 +68,7 @@ export async function authorizePage(ctx: PageContext): Promise<Response> {
     )
   const loaded = await ctx.flow.load(requestUri, clientId)
   if (!loaded.ok) return flowFailure(ctx, loaded.error)
-  return nextStep(ctx, loaded.value, await readSession(ctx.req, ctx.config, ctx.jar))
+  return nextStep(ctx, loaded.value, await ownerSession(ctx))
 }
 
 /** The request a form carries, checked for CSRF and still pending; or the page that refuses it. */
@@ -107,7 +109,7 @@ export async function authorizeSignIn(ctx: PageContext): Promise<Response> {
       headers: outcome.headers,
       identifier,
     })
-  const cookie = await sessionCookie(ctx.config, ctx.jar, pending.requestUri)
+  const cookie = await signedInCookie(ctx, pending.requestUri, outcome.generation)
   return seeOther(authorizeUrl({ clientId: pending.client.clientId, requestUri: pending.requestUri }), [
     cookie,
   ])
@@ -118,7 +120,7 @@ export async function authorizeConsent(ctx: PageContext): Promise<Response> {
   const request = await formRequest(ctx)
   if (request instanceof Response) return request
   const { form, pending } = request
-  if (!(await readSession(ctx.req, ctx.config, ctx.jar)))
+  if (!(await ownerSession(ctx)))
     return signInPage(ctx, pending, { error: 'Your sign-in has ended. Sign in again.', status: 401 })
   const decision = form.get('decision')
   if (decision === 'allow')

@@ -7,7 +7,8 @@ import { pageKey } from './page-keys'
 /**
  * The owner's sign-in on the OAuth pages: a cookie holding an HS256 JWT under a key of its
  * own (page-keys.ts). It carries the password epoch, so changing PASSWORD (or JWT_SECRET)
- * signs every browser out, and lasts 12 hours at most.
+ * signs every browser out, and the session generation, which the pages confirm with the
+ * account actor (revoking every session signs it out too); it lasts 12 hours at most.
  */
 
 export const SESSION_COOKIE = 'oauth-session'
@@ -18,20 +19,23 @@ export type OwnerSession = {
   /** The request_uri the owner signed in for: `prompt=login` needs a sign-in for that very request. */
   signedInFor: string | null
   issuedAt: number
+  /** The account's session generation at sign-in; `revokeAllSessions` moves it on. */
+  generation: number
 }
 
 /** The `Set-Cookie` value of a fresh session. */
 export async function sessionCookie(
   config: Config,
   jar: CookieJar,
-  signedInFor: string | null,
+  opts: { signedInFor: string | null; generation: number },
   now = Date.now(),
 ): Promise<string> {
   const iat = Math.floor(now / 1000)
   const payload = {
     sub: config.did,
     epoch: await configEpochClaim(config),
-    for: signedInFor,
+    for: opts.signedInFor,
+    gen: opts.generation,
     iat,
     exp: iat + SESSION_TTL_SECONDS,
   }
@@ -52,9 +56,14 @@ export async function readSession(
   if (!token) return null
   const verified = await verifyHs256(token, await pageKey(config, 'browser-session'))
   if (!verified || verified.header.typ !== TYP) return null
-  const { sub, epoch, exp, iat } = verified.payload
+  const { sub, epoch, exp, iat, gen } = verified.payload
   const signedInFor = verified.payload.for
   if (sub !== config.did || epoch !== (await configEpochClaim(config))) return null
   if (typeof exp !== 'number' || typeof iat !== 'number' || exp * 1000 <= now) return null
-  return { signedInFor: typeof signedInFor === 'string' ? signedInFor : null, issuedAt: iat * 1000 }
+  if (typeof gen !== 'number') return null
+  return {
+    signedInFor: typeof signedInFor === 'string' ? signedInFor : null,
+    issuedAt: iat * 1000,
+    generation: gen,
+  }
 }

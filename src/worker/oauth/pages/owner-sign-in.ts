@@ -5,7 +5,7 @@ import { unwrap } from '../../actor-errors'
 import { authenticateLogin, clientIp, identifierKey } from '../../auth/login'
 
 export type SignInOutcome =
-  | { ok: true }
+  | { ok: true; generation: number }
   | { ok: false; status: number; message: string; headers: Record<string, string> }
 
 /**
@@ -28,8 +28,7 @@ export async function signInOwner(
     )
     // Unreachable while no hashes are asked for; kept so a change there cannot let one in.
     if (appPassword !== null) return refused(401, 'Wrong handle or password.')
-    await account.completeBrowserLogin(ticket)
-    return { ok: true }
+    return { ok: true, generation: await account.completeBrowserLogin(ticket) }
   } catch (e) {
     if (!(e instanceof XRPCError) || e.status >= 500) throw e
     if (e.status === 429)

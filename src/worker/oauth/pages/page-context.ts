@@ -1,6 +1,7 @@
 import { type AccountActor, accountStub } from '../../../actors/account'
 import type { Config } from '../../../shared/config'
 import type { AuthorizationFlow, FlowError, FlowResult, PendingAuthorization } from '../authorization-flow'
+import { type OwnerSession, readSession, sessionCookie } from './browser-session'
 import { type CookieJar, cookieJar } from './cookies'
 import { csrfSeed, csrfToken } from './csrf'
 import { renderMessage } from './message-page'
@@ -15,19 +16,42 @@ export type PageContext = {
   req: Request
   config: Config
   jar: CookieJar
-  flow: AuthorizationFlow
+  /** Built on first use: a page that needs no request (a sign-in form) does not build it. */
+  readonly flow: AuthorizationFlow
   account: DurableObjectStub<AccountActor>
 }
 
 export function pageContext(req: Request, env: Env, config: Config, flowFor: FlowFactory): PageContext {
+  let flow: AuthorizationFlow | null = null
   return {
     req,
     config,
     jar: cookieJar(config.publicUrl),
-    flow: flowFor(env, config),
     account: accountStub(env),
+    get flow() {
+      flow ??= flowFor(env, config)
+      return flow
+    },
   }
 }
+
+/**
+ * The browser's owner session: a valid cookie (browser-session.ts) whose session
+ * generation the account actor still accepts.
+ */
+export async function ownerSession(ctx: PageContext): Promise<OwnerSession | null> {
+  const session = await readSession(ctx.req, ctx.config, ctx.jar)
+  if (!session) return null
+  const check = { kind: 'session', appPasswordId: null, generation: session.generation } as const
+  return (await ctx.account.admit(check)).ok ? session : null
+}
+
+/** The `Set-Cookie` of a sign-in that just succeeded. */
+export const signedInCookie = (
+  ctx: PageContext,
+  signedInFor: string | null,
+  generation: number,
+): Promise<string> => sessionCookie(ctx.config, ctx.jar, { signedInFor, generation })
 
 /** The CSRF binding of a pending request's forms. */
 export const authorizeBinding = (requestUri: string): string => `authorize:${requestUri}`
