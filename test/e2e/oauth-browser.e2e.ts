@@ -58,9 +58,9 @@ async function callbackServer(): Promise<{
 }
 
 /** A SimpleStore in memory, as the client's state and session stores. */
-function memoryStore<V extends NonNullable<unknown>>() {
-  const map = new Map<string, V>()
+function memoryStore<V extends NonNullable<unknown>>(map = new Map<string, V>()) {
   return {
+    map,
     get: (k: string) => map.get(k),
     set: (k: string, v: V) => void map.set(k, v),
     del: (k: string) => void map.delete(k),
@@ -97,17 +97,20 @@ describe.skipIf(!hasFlow)('OAuth with the real client and Chromium', () => {
   let browser: Browser
   let context: BrowserContext
   let callbacks: Awaited<ReturnType<typeof callbackServer>>
-  let client: NodeOAuthClient
 
-  beforeAll(async () => {
-    callbacks = await callbackServer()
-    client = new NodeOAuthClient({
+  /**
+   * A client instance with its own stores. The stores key sessions by DID, so each session
+   * under test gets its own instance (one loopback client_id: the same app to the PDS).
+   */
+  function makeClient(saved?: Map<string, NodeSavedSession>) {
+    const sessions = memoryStore<NodeSavedSession>(saved)
+    const client = new NodeOAuthClient({
       clientMetadata: buildAtprotoLoopbackClientMetadata({
         scope: SCOPE,
         redirect_uris: [callbacks.redirectUri],
       }),
       stateStore: memoryStore<NodeSavedState>(),
-      sessionStore: memoryStore<NodeSavedSession>(),
+      sessionStore: sessions,
       // The owner's handle resolves here, not over DNS; the did:web document is this PDS's.
       handleResolver: {
         resolve: async (handle: string) => (handle === id.handle ? (id.did as `did:web:${string}`) : null),
@@ -117,6 +120,11 @@ describe.skipIf(!hasFlow)('OAuth with the real client and Chromium', () => {
       fetch: loopbackFetch,
       requestLock: requestLocalLock,
     })
+    return { client, sessions: sessions.map }
+  }
+
+  beforeAll(async () => {
+    callbacks = await callbackServer()
     browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 390, height: 844 } })
   })
@@ -127,6 +135,7 @@ describe.skipIf(!hasFlow)('OAuth with the real client and Chromium', () => {
 
   /** Opens the client's authorization URL and returns once the client's callback got its answer. */
   async function authorizeInBrowser(
+    client: NodeOAuthClient,
     steps: (page: Page) => Promise<void>,
   ): Promise<{ session: OAuthSession; state: string | null }> {
     const url = await client.authorize(id.handle, { scope: SCOPE, state: `e2e-${Date.now()}` })
@@ -148,10 +157,18 @@ describe.skipIf(!hasFlow)('OAuth with the real client and Chromium', () => {
     return client.callback(params)
   }
 
-  let first: OAuthSession
+  /** One client instance and the session it got; set by the step that authorizes it. */
+  type Party = ReturnType<typeof makeClient> & { session: OAuthSession }
+  let a: Party | undefined
+  let b: Party | undefined
+  const need = (p: Party | undefined): Party => {
+    if (!p) throw new Error('no session: an earlier step failed')
+    return p
+  }
 
   it('signs in and consents in Chromium; the client gets a session for the owner', async () => {
-    const { session, state } = await authorizeInBrowser(async (page) => {
+    const made = makeClient()
+    const { session, state } = await authorizeInBrowser(made.client, async (page) => {
       await expect(page.locator('#identifier').inputValue()).resolves.toBe(id.handle)
       await page.fill('#password', id.password)
       await page.click('button[type=submit]')
@@ -165,16 +182,16 @@ describe.skipIf(!hasFlow)('OAuth with the real client and Chromium', () => {
     })
     expect(state).toMatch(/^e2e-/)
     expect(session.did).toBe(id.did)
-    first = session
+    a = { ...made, session }
   })
 
   it('writes with the DPoP-bound token; the token alone, without a proof, is refused', async () => {
-    const agent = new Agent(first)
-    const created = await post(agent, 'hello over OAuth')
+    const session = need(a).session
+    const created = await post(new Agent(session), 'hello over OAuth')
     expect(created.data.uri).toMatch(new RegExp(`^at://${id.did}/app.bsky.feed.post/`))
     expect((await publicRecord(created.data.uri)).status).toBe(200)
 
-    const token = await accessToken(first)
+    const token = await accessToken(session)
     const url = new URL('/xrpc/com.atproto.repo.createRecord', id.baseUrl)
     const body = JSON.stringify({
       repo: id.did,
@@ -192,29 +209,36 @@ describe.skipIf(!hasFlow)('OAuth with the real client and Chromium', () => {
   })
 
   it('refreshes, and the new token writes', async () => {
-    const before = await accessToken(first)
-    const info = await first.getTokenInfo(true)
+    const session = need(a).session
+    const before = await accessToken(session)
+    const info = await session.getTokenInfo(true)
     expect(info.sub).toBe(id.did)
-    const after = await accessToken(first)
-    expect(after).not.toBe(before)
-    const created = await post(new Agent(first), 'after refresh')
+    expect(await accessToken(session)).not.toBe(before)
+    const created = await post(new Agent(session), 'after refresh')
     expect((await publicRecord(created.data.uri)).status).toBe(200)
   })
 
-  let second: OAuthSession
-
   it('a remembered app comes back without sign-in or consent', async () => {
-    const { session } = await authorizeInBrowser(async () => {
+    const made = makeClient()
+    const { session } = await authorizeInBrowser(made.client, async () => {
       // Nothing to do: the session cookie and the remembered consent send the browser straight back.
     })
     expect(session.did).toBe(id.did)
     await post(new Agent(session), 'remembered')
-    second = session
+    b = { ...made, session }
   })
 
-  it('the client signs out: its tokens stop working', async () => {
-    await first.signOut()
-    await expect(post(new Agent(first), 'after sign-out')).rejects.toThrow()
+  it('the client signs out: the PDS refuses its tokens', async () => {
+    // A copy of the stored session, to try the tokens once the client has forgotten them.
+    const copy = makeClient(new Map(need(a).sessions))
+    const restored = await copy.client.restore(id.did, false)
+    await post(new Agent(restored), 'the copy works before sign-out')
+    await need(a).session.signOut()
+    const again = await makeClient(new Map(copy.sessions)).client.restore(id.did, false)
+    await expect(post(new Agent(again), 'after sign-out')).rejects.toThrow()
+    await expect(again.getTokenInfo(true)).rejects.toThrow()
+    // The app's other session (its own code, its own tokens) is untouched, as in the reference PDS.
+    await post(new Agent(need(b).session), 'still signed in')
   })
 
   it('Revoke on the authorized-apps page ends the app’s access', async () => {
@@ -228,7 +252,7 @@ describe.skipIf(!hasFlow)('OAuth with the real client and Chromium', () => {
       await page.waitForLoadState()
     }
     await page.close()
-    await expect(post(new Agent(second), 'after revoke')).rejects.toThrow()
-    await expect(second.getTokenInfo(true)).rejects.toThrow()
+    await expect(post(new Agent(need(b).session), 'after revoke')).rejects.toThrow()
+    await expect(need(b).session.getTokenInfo(true)).rejects.toThrow()
   })
 })
