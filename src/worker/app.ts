@@ -6,6 +6,8 @@ import { XRPCError } from '../shared/xrpc-error'
 import { configFor } from './config-cache'
 import { didDocument, servesDidDocument } from './did-document'
 import { currentNonce } from './oauth/dpop-nonce'
+import { authorizationFlow } from './oauth/flow'
+import { oauthPages } from './oauth/pages'
 import { registerOAuthRoutes } from './oauth/routes'
 import { ownerConfig } from './owner-handle'
 import { proxyXrpc } from './proxy/proxy-handler'
@@ -84,6 +86,9 @@ app.use('/xrpc/*', async (c, next) => {
 
 // The status page: the account, repo, firehose, relays and blobs at a glance (status/).
 app.get('/', (c) => statusPage(c.req.raw, c.env))
+
+// OAuth sign-in, consent and the authorized-apps page (oauth/pages/).
+app.route('/oauth', oauthPages(authorizationFlow))
 
 app.get('/.well-known/did.json', async (c) => {
   const config = await ownerConfig(c.env)

@@ -56,6 +56,10 @@ export class AccountActor extends DurableObject<Env> {
     return this.account.completeLogin(ticket, appPasswordId)
   }
 
+  async completeBrowserLogin(ticket: LoginTicket): Promise<number> {
+    return this.account.completeBrowserLogin(ticket)
+  }
+
   async rotateRefreshToken(id: string): Promise<Result<IssuedRefresh, AccountCode>> {
     return this.account.rotateRefreshToken(id)
   }

@@ -90,6 +90,18 @@ export class Account {
     })
   }
 
+  /**
+   * A sign-in on the OAuth pages succeeded: only its failure reservation goes back. The
+   * pages keep their own signed cookie, so no refresh token is stored for it; they get the
+   * session generation to put in it, so revoking every session signs the browser out too.
+   */
+  completeBrowserLogin(ticket: LoginTicket): number {
+    return this.transaction(() => {
+      refundFailure(this.counters, ticket)
+      return this.epoch.generation()
+    })
+  }
+
   rotateRefreshToken(id: string): Result<IssuedRefresh, AccountCode> {
     const rotated = this.sessions.rotate(id, this.clock())
     return rotated.ok ? ok({ ...rotated.value, generation: this.epoch.generation() }) : rotated
