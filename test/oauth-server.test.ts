@@ -267,6 +267,12 @@ describe('confidential client (private_key_jwt)', () => {
     await tokens(await client.refresh(t.refresh_token ?? ''))
   })
 
+  it('finds the key at jwks_uri when the document does not carry it', async () => {
+    const client = await TestOAuthClient.create('confidentialJwksUri')
+    const { code, codeVerifier } = await client.authorize(SCOPE)
+    await tokens(await client.exchange(code, codeVerifier))
+  })
+
   it('refuses a replayed client assertion, a wrong audience and none at all', async () => {
     const client = await TestOAuthClient.create('confidential')
     const assertion = await client.clientAssertion()
