@@ -218,6 +218,19 @@ describe('authorization code grant', () => {
     await expectOAuthError(await client.refresh(first.refresh_token ?? ''), 400, 'invalid_grant')
   })
 
+  it('lets only one of two concurrent exchanges of a code through, and then revokes it', async () => {
+    const client = await TestOAuthClient.create()
+    const { code, codeVerifier } = await client.authorize(SCOPE)
+    const answers = await Promise.all([
+      client.exchange(code, codeVerifier),
+      client.exchange(code, codeVerifier),
+    ])
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 400])
+    const winner = answers.find((r) => r.status === 200) as Response
+    const t = (await winner.json()) as TokenSet
+    expect((await client.xrpc(t.access_token, 'com.atproto.server.getSession')).status).toBe(401)
+  })
+
   it('refuses an expired code', async () => {
     const client = await TestOAuthClient.create()
     const { code, codeVerifier } = await client.authorize(SCOPE)
