@@ -73,7 +73,7 @@ export class DpopKey {
   }
 }
 
-export type TestClientKind = 'public' | 'confidential'
+export type TestClientKind = 'public' | 'confidential' | 'confidentialJwksUri'
 
 export type TokenSet = {
   access_token: string

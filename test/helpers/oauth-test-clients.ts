@@ -8,6 +8,11 @@ export const OAUTH_TEST_CLIENTS = {
     clientId: 'https://client.test/confidential.json',
     redirectUri: 'https://client.test/callback',
   },
+  /** The same key, published at `jwks_uri` instead of inline. */
+  confidentialJwksUri: {
+    clientId: 'https://client.test/confidential-jwks-uri.json',
+    redirectUri: 'https://client.test/callback',
+  },
   /** Over the 64 KiB bound. */
   big: 'https://client.test/big.json',
   /** Answers after 5 s, past the 3 s bound. */

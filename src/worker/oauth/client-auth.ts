@@ -5,7 +5,7 @@ import { ClientFetchError, fetchClientJson } from './client-fetch'
 import { invalidClient, OAuthError } from './oauth-error'
 
 /** Asymmetric algorithms a client assertion may be signed with. */
-export const CLIENT_ASSERTION_ALGS = ['ES256', 'ES256K', 'ES384', 'ES512', 'PS256', 'RS256', 'EdDSA']
+export const CLIENT_ASSERTION_ALGS = ['ES256', 'ES384', 'ES512', 'PS256', 'RS256']
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 /** A client assertion older than this (`iat`), or valid longer than this (`exp`), is refused (reference: 1 minute). */
@@ -14,13 +14,21 @@ export const CLIENT_ASSERTION_MAX_AGE_S = 60
 /** How the client authenticated, and the assertion's `jti` to use once. */
 export type AuthenticatedClient = { auth: ClientAuth; once: OnceKey[] }
 
-async function keySet(client: OAuthClient): Promise<JSONWebKeySet> {
+// A fetched `jwks_uri` is reused as long as the client's metadata document is.
+const JWKS_TTL_MS = 10 * 60_000
+const jwksCache = new Map<string, { jwks: JSONWebKeySet; expiresAt: number }>()
+
+async function keySet(client: OAuthClient, now: number): Promise<JSONWebKeySet> {
   const { jwks, jwks_uri } = client.metadata
   if (jwks) return jwks as JSONWebKeySet
   if (!jwks_uri) throw invalidClient('Client publishes no keys')
+  const hit = jwksCache.get(jwks_uri)
+  if (hit && hit.expiresAt > now) return hit.jwks
   try {
     const doc = (await fetchClientJson(jwks_uri)) as { keys?: unknown }
     if (!Array.isArray(doc.keys)) throw new ClientFetchError('jwks_uri has no "keys"')
+    if (jwksCache.size >= 100) jwksCache.clear()
+    jwksCache.set(jwks_uri, { jwks: doc as JSONWebKeySet, expiresAt: now + JWKS_TTL_MS })
     return doc as JSONWebKeySet
   } catch (e) {
     if (e instanceof ClientFetchError) throw invalidClient(`Client keys unavailable: ${e.message}`)
@@ -50,7 +58,7 @@ export async function authenticateClient(
   let payload: Record<string, unknown>
   let kid: string | undefined
   try {
-    const verified = await jwtVerify(assertion, createLocalJWKSet(await keySet(client)), {
+    const verified = await jwtVerify(assertion, createLocalJWKSet(await keySet(client, now)), {
       issuer: client.id,
       subject: client.id,
       audience: issuer,

@@ -6,8 +6,11 @@ import { isFreshNonce } from './dpop-nonce'
 /** How far a proof's `iat` may be from now, either way; its `jti` is remembered this long after `iat`. */
 export const PROOF_IAT_WINDOW_S = 60
 
-/** Asymmetric algorithms a proof may use (RFC 9449 §4.2 forbids MACs and `none`). */
-export const DPOP_ALGS = ['ES256', 'ES256K', 'ES384', 'ES512', 'PS256', 'RS256', 'EdDSA']
+/**
+ * Asymmetric algorithms a proof may use (RFC 9449 §4.2 forbids MACs and `none`). Clients
+ * pick from this list, so it holds only what jose verifies under workerd: no ES256K.
+ */
+export const DPOP_ALGS = ['ES256', 'ES384', 'ES512', 'PS256', 'RS256']
 
 /** A proof that checked out: the key it binds to and the single-use key of its `jti`. */
 export type VerifiedProof = { jkt: string; once: OnceKey }
