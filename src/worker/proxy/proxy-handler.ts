@@ -3,8 +3,8 @@ import { repoActorStub } from '../../actors/repo'
 import type { ProxyConfig, ServiceRef } from '../../shared/config'
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
 import { confirmOwner, verifyOwnerToken } from '../auth'
-import { isPrivileged } from '../auth/credential'
-import { isPrivilegedMethod, isProtectedMethod } from '../auth/method-policy'
+import { isProtectedMethod } from '../auth/method-policy'
+import { permissionsOf } from '../auth/permissions/permissions'
 import { createServiceJwt } from '../auth/service-jwt'
 import { configFor } from '../config-cache'
 import { threadNotFound, withReadAfterWrite } from '../read-after-write/read-after-write'
@@ -38,7 +38,8 @@ const badMethod = () => new XRPCError(400, 'InvalidToken', 'Bad token method')
  * The catch-all for NSIDs this PDS does not implement: sends the call, as the owner,
  * to the service named by `atproto-proxy` or the default for its namespace, with a
  * fresh service JWT (`aud` = the bare service DID, `lxm` = the NSID). Order: target
- * (none is 501), protected methods, owner auth, privileged methods, then forwarding.
+ * (none is 501), protected methods, owner auth, the caller's permission (privileged
+ * methods; `rpc:<nsid>?aud=<did#service>` for OAuth), then forwarding.
  * The owner's views get their writes since the upstream's rev merged in (read-after-write).
  */
 export async function proxyXrpc(req: Request, env: Env, nsid: string): Promise<Response> {
@@ -53,7 +54,8 @@ export async function proxyXrpc(req: Request, env: Env, nsid: string): Promise<R
 
   const account = accountStub(env)
   const { credential: auth } = await confirmOwner(await verifyOwnerToken(req, config), account)
-  if (isPrivilegedMethod(nsid) && !isPrivileged(auth)) throw badMethod()
+  // Privileged methods for app passwords; for OAuth the `rpc:` permission for this exact service.
+  permissionsOf(auth).assertRpc(nsid, `${target.did}${target.serviceId}`)
 
   const endpoint = await endpointOf(target, proxyConfig)
   const token = await createServiceJwt(config, { aud: target.did, lxm: nsid, now: Date.now() })

@@ -4,6 +4,7 @@ import { unwrap } from '../actor-errors'
 import { requireRefreshToken } from '../auth'
 import { assertFullAccess } from '../auth/credential'
 import { authenticateLogin, clientIp, identifierKey } from '../auth/login'
+import { callerPermissions } from '../auth/permissions/permissions'
 import {
   ACCESS_SCOPE,
   APP_PASS_PRIVILEGED_SCOPE,
@@ -18,8 +19,16 @@ import type { XrpcContext, XrpcMethods } from '../xrpc-context'
 const scopeFor = (appPassword: AppPasswordInfo | null) =>
   appPassword === null ? ACCESS_SCOPE : appPassword.privileged ? APP_PASS_PRIVILEGED_SCOPE : APP_PASS_SCOPE
 
-/** The account fields getSession, createSession and refreshSession share. This PDS keeps no email. */
-async function accountView(ctx: XrpcContext, viaAppPassword: boolean) {
+/** Which of the email fields a caller sees: the address, and whether it is confirmed. */
+type EmailView = { address: boolean; status: boolean }
+
+const emailViewOfLogin = (appPassword: AppPasswordInfo | null): EmailView => ({
+  address: appPassword === null,
+  status: true,
+})
+
+/** The account fields getSession, createSession and refreshSession share. */
+async function accountView(ctx: XrpcContext, emailView: EmailView) {
   const [didDoc, { active, status }] = await Promise.all([didDocument(ctx.config), ctx.repo.status()])
   const { email } = ctx.config
   return {
@@ -27,10 +36,10 @@ async function accountView(ctx: XrpcContext, viaAppPassword: boolean) {
     did: ctx.config.did,
     didDoc,
     // There is no email sending here: an address the operator configured counts as
-    // confirmed (the Bluesky app gates video upload on it). App passwords do not see it.
-    ...(email !== null && !viaAppPassword ? { email } : {}),
-    emailConfirmed: email !== null,
-    emailAuthFactor: false,
+    // confirmed (the Bluesky app gates video upload on it). App passwords do not see it;
+    // OAuth without the email permission sees neither it nor its status.
+    ...(email !== null && emailView.address ? { email } : {}),
+    ...(emailView.status ? { emailConfirmed: email !== null, emailAuthFactor: false } : {}),
     active,
     ...(status ? { status } : {}),
   }
@@ -49,7 +58,7 @@ async function sessionView(ctx: XrpcContext, refresh: IssuedRefresh) {
     }),
     createRefreshToken(ctx.config, { jti: refresh.id, expiresAtMs: refresh.expiresAt, now }),
   ])
-  return { accessJwt, refreshJwt, ...(await accountView(ctx, appPassword !== null)) }
+  return { accessJwt, refreshJwt, ...(await accountView(ctx, emailViewOfLogin(appPassword))) }
 }
 
 const stringField = (body: Record<string, unknown>, name: string): string => {
@@ -80,7 +89,13 @@ export const sessionMethods: XrpcMethods = {
   'com.atproto.server.getSession': {
     type: 'query',
     auth: 'owner',
-    handler: async (ctx) => accountView(ctx, ctx.auth?.type === 'session' && ctx.auth.appPassword !== null),
+    handler: async (ctx) => {
+      const permissions = callerPermissions(ctx.auth)
+      return accountView(ctx, {
+        address: permissions.canReadEmail(),
+        status: permissions.canReadEmailStatus(),
+      })
+    },
   },
   'com.atproto.server.refreshSession': {
     type: 'procedure',
