@@ -26,9 +26,10 @@ function audience(value: string): string {
 /**
  * `com.atproto.server.getServiceAuth`: a service JWT signed with the repo key, for the
  * owner to present to another service. Limits as the reference: `exp` at most an hour
- * ahead (a minute without `lxm`); protected methods are refused, privileged ones
- * for a non-privileged app password, and for OAuth whatever its `rpc:` permissions do not cover. A token for this PDS itself is recorded, so it is
- * accepted once and dies with the session or app password that asked for it.
+ * ahead (a minute without `lxm`); protected methods are refused, privileged ones for a
+ * non-privileged app password, and for OAuth whatever its `rpc:` permissions do not cover.
+ * A token for this PDS itself is recorded, so it is accepted once and dies with the
+ * session or app password that asked for it.
  */
 export const serviceAuthMethods: XrpcMethods = {
   'com.atproto.server.getServiceAuth': {
