@@ -1,3 +1,5 @@
+import { Secp256k1Keypair } from '@atproto/crypto'
+import { concatBytes, getRecords, MemoryBlockstore, Repo, WriteOpAction } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
 import {
   type ExpandedScope,
@@ -26,13 +28,34 @@ const BASIC = permissionSetLexicon(SET_NSID, [
   { type: 'permission', resource: 'rpc', aud: '*', lxm: ['com.example.app.getFeedSkeleton'] },
 ])
 
+const SCHEMA = 'com.atproto.lexicon.schema' as const
+const authorityKey = await Secp256k1Keypair.create()
+const otherKey = await Secp256k1Keypair.create()
+
+/** The authority's repo holding `records` (rkey → schema record), and the proof of `rkey` in it. */
+async function signedProof(records: Record<string, unknown>, rkey: string, key: Secp256k1Keypair) {
+  const storage = new MemoryBlockstore()
+  const writes = Object.entries(records).map(([rk, record]) => ({
+    action: WriteOpAction.Create as const,
+    collection: SCHEMA,
+    rkey: rk,
+    record: record as Record<string, never>,
+  }))
+  const repo = await Repo.create(storage, AUTHORITY_DID, key, writes)
+  const chunks: Uint8Array[] = []
+  for await (const chunk of getRecords(storage, repo.cid, [{ collection: SCHEMA, rkey }])) chunks.push(chunk)
+  return concatBytes(chunks)
+}
+
 /**
  * Stand-in DNS and PDS: `txt` answers `_lexicon.<authority>`, `records` are the schema
- * records the authority's PDS serves by rkey. `calls` counts record fetches.
+ * records the authority's PDS serves by rkey, with a real signed proof (`signedBy`, the
+ * authority's key unless a test says otherwise). `calls` counts record fetches.
  */
 function standIn(opts: {
   txt?: Record<string, string[]>
   records?: Record<string, unknown>
+  signedBy?: Secp256k1Keypair
   fetch?: typeof fetch
   now?: () => number
   cache?: PermissionSetCache
@@ -40,9 +63,9 @@ function standIn(opts: {
   const calls: string[] = []
   const deps: PermissionSetDeps = {
     lookupTxt: async (name) => opts.txt?.[name] ?? [],
-    pdsEndpoint: async (did) => {
+    authorityOf: async (did) => {
       if (did !== AUTHORITY_DID) throw new Error('unknown DID')
-      return AUTHORITY_PDS
+      return { pds: AUTHORITY_PDS, signingKey: authorityKey.did() }
     },
     fetch:
       opts.fetch ??
@@ -52,12 +75,14 @@ function standIn(opts: {
         const rkey = url.searchParams.get('rkey') ?? ''
         const ok =
           url.origin === AUTHORITY_PDS &&
-          url.pathname === '/xrpc/com.atproto.repo.getRecord' &&
-          url.searchParams.get('repo') === AUTHORITY_DID &&
-          url.searchParams.get('collection') === 'com.atproto.lexicon.schema'
-        const value = ok ? opts.records?.[rkey] : undefined
-        if (value === undefined) return Response.json({ error: 'RecordNotFound' }, { status: 400 })
-        return Response.json({ uri: `at://${AUTHORITY_DID}/com.atproto.lexicon.schema/${rkey}`, value })
+          url.pathname === '/xrpc/com.atproto.sync.getRecord' &&
+          url.searchParams.get('did') === AUTHORITY_DID &&
+          url.searchParams.get('collection') === SCHEMA
+        if (!ok || opts.records?.[rkey] === undefined) {
+          return Response.json({ error: 'RecordNotFound' }, { status: 404 })
+        }
+        const proof = await signedProof(opts.records, rkey, opts.signedBy ?? authorityKey)
+        return new Response(proof, { headers: { 'content-type': 'application/vnd.ipld.car' } })
       }),
     now: opts.now,
     cache: opts.cache ?? new PermissionSetCache(),
@@ -161,6 +186,7 @@ describe('expandScope', () => {
       ],
       ['unknown DID', standIn({ txt: { '_lexicon.app.example.com': ['did=did:plc:nobody'] } })],
       ['record missing', published({})],
+      ['signed by another key', published({ [SET_NSID]: BASIC }, { signedBy: otherKey })],
       ['not a permission set', published({ [SET_NSID]: { ...BASIC, defs: { main: { type: 'query' } } } })],
       ['another schema', published({ [SET_NSID]: { ...BASIC, id: 'com.example.app.other' } })],
       ['not a lexicon record', published({ [SET_NSID]: { ...BASIC, $type: 'app.bsky.feed.post' } })],
