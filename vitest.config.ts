@@ -18,14 +18,20 @@ const standInServices =
   }).outputFiles[0]?.text ?? ''
 const ownerDidKey = (await Secp256k1Keypair.import(TEST_BINDINGS.SIGNING_KEY)).did()
 
-const workerdProject = {
+/** A project in the Workers pool; `settings` are added to the test identity's. */
+const workerdProject = (
+  name: string,
+  include: string[],
+  exclude: string[],
+  settings: Record<string, string> = {},
+) => ({
   plugins: [
     cloudflareTest({
       main: './src/worker/index.ts',
       // Not the project's own path: that would load the developer's `.dev.vars` into the tests.
       wrangler: { configPath: isolatedWranglerConfig(import.meta.dirname) },
       miniflare: {
-        bindings: { ...TEST_BINDINGS, ...STAND_IN_BINDINGS },
+        bindings: { ...TEST_BINDINGS, ...STAND_IN_BINDINGS, ...settings },
         // Every outbound fetch of the worker under test goes to the stand-in services.
         outboundService: 'stand-in-services',
         workers: [
@@ -41,23 +47,29 @@ const workerdProject = {
     }),
   ],
   test: {
-    name: 'workerd',
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/unit/**', 'test/e2e/**'],
+    name,
+    include,
+    exclude,
     globalSetup: ['./test/helpers/expected-noise.ts'],
   },
-}
+})
 
 /**
- * Two projects: `unit` runs the pure modules (and the in-memory storage twins) in plain
- * Node, fast; `workerd` runs actors, routes and the SQL storage in the Workers pool. The
+ * Three projects: `unit` runs the pure modules (and the in-memory storage twins) in plain
+ * Node, fast; `workerd` runs actors, routes and the SQL storage in the Workers pool;
+ * `workerd-backups` is that pool with scheduled snapshots on (settings are fixed per
+ * pool, and the other tests want them off: a snapshot is an R2 object they would see). The
  * end-to-end suite against `wrangler dev` has its own config, vitest.e2e.config.ts.
  */
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
-      workerdProject,
+      workerdProject('workerd', ['test/**/*.test.ts'], ['test/unit/**', 'test/e2e/**', 'test/backups/**']),
+      workerdProject('workerd-backups', ['test/backups/**/*.test.ts'], [], {
+        BACKUP_EVERY_HOURS: '1',
+        BACKUP_KEEP: '2',
+      }),
     ],
     // Log lines of passing tests (warnings the tests provoke on purpose) stay hidden.
     silent: 'passed-only',

@@ -3,7 +3,10 @@ import { cors } from 'hono/cors'
 import pkg from '../../package.json'
 import { createLogger } from '../shared/logger'
 import { XRPCError } from '../shared/xrpc-error'
+import { configFor } from './config-cache'
 import { didDocument, servesDidDocument } from './did-document'
+import { currentNonce } from './oauth/dpop-nonce'
+import { registerOAuthRoutes } from './oauth/routes'
 import { ownerConfig } from './owner-handle'
 import { proxyXrpc } from './proxy/proxy-handler'
 import { accountMethods } from './routes/account'
@@ -16,6 +19,7 @@ import { identityHandleMethods } from './routes/identity-handle'
 import { identityPlcMethods } from './routes/identity-plc'
 import { identitySignMethods } from './routes/identity-sign'
 import { importRepoMethods } from './routes/import-repo'
+import { oauthGrantMethods } from './routes/oauth-grants'
 import { preferenceMethods } from './routes/preferences'
 import { pushMethods } from './routes/push'
 import { repoReadMethods } from './routes/repo-read'
@@ -51,6 +55,7 @@ const handleXrpc = createXrpcRouter(
     ...identityHandleMethods,
     ...emailMethods,
     ...pushMethods,
+    ...oauthGrantMethods,
   },
   proxyXrpc,
 )
@@ -67,6 +72,10 @@ app.use('/xrpc/*', async (c, next) => {
   if (c.res.status === 101) return
   const hardened = new Response(c.res.body, c.res)
   hardened.headers.set('x-content-type-options', 'nosniff')
+  // A DPoP client learns the nonce for its next proof from every answer (RFC 9449 §8.2).
+  if (/^dpop\s/i.test(c.req.header('authorization') ?? '') && !hardened.headers.has('dpop-nonce')) {
+    hardened.headers.set('DPoP-Nonce', await currentNonce(configFor(c.env).jwtSecret))
+  }
   if (!hardened.headers.has('content-security-policy')) {
     hardened.headers.set('content-security-policy', "default-src 'none'")
   }
@@ -90,6 +99,9 @@ app.get('/.well-known/atproto-did', async (c) => {
   if (host !== config.handle && host !== config.hostname) return c.text('User not found', 404)
   return c.text(config.did)
 })
+
+// OAuth: the metadata documents and the authorization server's endpoints (oauth/).
+registerOAuthRoutes(app)
 
 // Health as the reference PDS answers it: the version, and no state touched.
 app.get('/xrpc/_health', (c) => c.json({ version: pkg.version }))

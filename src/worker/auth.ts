@@ -7,6 +7,7 @@ import type { OwnerCredential } from './auth/credential'
 import { decodeJwt } from './auth/jwt'
 import { looksLikeServiceJwt, verifyInboundServiceJwt } from './auth/service-jwt'
 import { type RefreshClaims, verifyAccessToken, verifyRefreshToken } from './auth/session-tokens'
+import { verifyDpopAccess } from './oauth/resource'
 
 const authRequired = (message: string) =>
   new XRPCError(401, 'AuthenticationRequired', message, { 'WWW-Authenticate': 'Bearer' })
@@ -16,20 +17,31 @@ const invalidToken = (message: string) => new XRPCError(400, 'InvalidToken', mes
 /** A bearer credential whose signature and claims checked out, and what the account actor must still confirm. */
 export type VerifiedOwner = { credential: OwnerCredential; check: CredentialCheck }
 
-/** The Bearer token of a request: missing is 401 with `WWW-Authenticate`, malformed 400. */
-export function bearerToken(req: Request): string {
+/** The scheme (`bearer` or `dpop`) and token of a request: missing is 401 with `WWW-Authenticate`, malformed 400. */
+export function authorizationToken(req: Request): { scheme: 'bearer' | 'dpop'; token: string } {
   const header = req.headers.get('authorization')
   if (!header) throw authRequired('Authentication Required')
-  const match = /^Bearer\s+(\S+)$/i.exec(header)
-  if (!match?.[1]) throw invalidToken('Malformed authorization header')
-  return match[1]
+  const match = /^(Bearer|DPoP)\s+(\S+)$/i.exec(header)
+  if (!match?.[1] || !match[2]) throw invalidToken('Malformed authorization header')
+  return { scheme: match[1].toLowerCase() === 'dpop' ? 'dpop' : 'bearer', token: match[2] }
 }
+
+/** The Bearer token of a request: missing is 401 with `WWW-Authenticate`, malformed or DPoP 400. */
+export function bearerToken(req: Request): string {
+  const { scheme, token } = authorizationToken(req)
+  if (scheme !== 'bearer') throw invalidToken('Unexpected authorization type')
+  return token
+}
+
+/** True for a DPoP-bound token (`cnf.jkt`): it is only accepted with its proof, never as a bearer. */
+const isDpopBound = (payload: Record<string, unknown>): boolean =>
+  typeof payload.cnf === 'object' && payload.cnf !== null && 'jkt' in payload.cnf
 
 /**
  * Checks a bearer credential without asking the account actor. Accepts, in order: the
  * static `AUTH_TOKEN` (when configured), an access JWT of the current password epoch,
- * and, for methods that opt in via `serviceLxm`, a service JWT the owner signed for this
- * PDS and method. The returned `check` is what `confirmOwner` has the actor confirm
+ * for methods that opt in via `serviceLxm`, a service JWT the owner signed for this PDS and
+ * method, and (`Authorization: DPoP`) an OAuth access token with its proof. The returned `check` is what `confirmOwner` has the actor confirm
  * (session generation, app password, one use of a service JWT).
  */
 export async function verifyOwnerToken(
@@ -37,12 +49,19 @@ export async function verifyOwnerToken(
   config: Config,
   opts: { serviceLxm?: string; now?: number } = {},
 ): Promise<VerifiedOwner> {
-  const token = bearerToken(req)
+  const { scheme, token } = authorizationToken(req)
   const now = opts.now ?? Date.now()
+  if (scheme === 'dpop') return verifyDpopAccess(req, token, config, now)
   if (config.authToken !== null && (await constantTimeEqual(token, config.authToken))) {
     return { credential: { type: 'static', did: config.did }, check: { kind: 'static' } }
   }
-  if (!decodeJwt(token)) throw invalidToken('Token could not be verified')
+  const decoded = decodeJwt(token)
+  if (!decoded) throw invalidToken('Token could not be verified')
+  if (isDpopBound(decoded.payload))
+    throw new XRPCError(401, 'InvalidToken', 'DPoP-bound access token must be sent with the DPoP scheme', {
+      'WWW-Authenticate':
+        'DPoP algs="ES256", error="invalid_token", error_description="DPoP-bound token sent as Bearer"',
+    })
 
   if (looksLikeServiceJwt(token)) {
     if (!opts.serviceLxm) throw invalidToken('Service auth is not accepted for this method')
@@ -80,11 +99,18 @@ export async function confirmOwner(
   return { credential: admittedCredential(verified, admitted), admitted }
 }
 
-/** Verifies the refresh JWT carried as Bearer by refreshSession and deleteSession. */
+/**
+ * Verifies the refresh JWT carried as Bearer by refreshSession and deleteSession. An
+ * OAuth session (DPoP) refreshes at `/oauth/token` instead: 401 `AuthMissing`, as the
+ * reference (its refresh verifier only reads Bearer tokens).
+ */
 export async function requireRefreshToken(
   req: Request,
   config: Config,
   now = Date.now(),
 ): Promise<RefreshClaims> {
-  return verifyRefreshToken(bearerToken(req), config, now)
+  const { scheme, token } = authorizationToken(req)
+  if (scheme === 'dpop')
+    throw new XRPCError(401, 'AuthMissing', 'OAuth sessions are refreshed at the token endpoint, not here')
+  return verifyRefreshToken(token, config, now)
 }

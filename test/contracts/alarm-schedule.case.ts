@@ -67,6 +67,7 @@ export function describeAlarmScheduleContract(name: string, withDeadlines: WithD
         const jobs = {
           delivery: async () => void ran.push('delivery'),
           'blob-gc': async () => void ran.push('blob-gc'),
+          snapshot: async () => void ran.push('snapshot'),
         }
         await schedule.runDue(jobs, 2000)
         expect(ran).toEqual(['delivery'])
@@ -87,6 +88,7 @@ export function describeAlarmScheduleContract(name: string, withDeadlines: WithD
             ran.push(clock.now())
             await schedule.set('blob-gc', clock.now() + every)
           },
+          snapshot: async () => {},
         }
         await schedule.atMost('blob-gc', clock.now() + every)
         await schedule.runDue(jobs) // not yet due
@@ -106,7 +108,11 @@ export function describeAlarmScheduleContract(name: string, withDeadlines: WithD
       run(async ({ schedule, alarm }) => {
         await schedule.atMost('blob-gc', 1000)
         await schedule.runDue(
-          { delivery: async () => {}, 'blob-gc': () => schedule.set('blob-gc', 50_000) },
+          {
+            delivery: async () => {},
+            'blob-gc': () => schedule.set('blob-gc', 50_000),
+            snapshot: async () => {},
+          },
           1000,
         )
         expect(schedule.deadline('blob-gc')).toBe(50_000)
@@ -125,6 +131,7 @@ export function describeAlarmScheduleContract(name: string, withDeadlines: WithD
               throw new Error('R2 unavailable')
             },
             delivery: async () => void ran.push('delivery'),
+            snapshot: async () => {},
           },
           1000,
         )
@@ -137,7 +144,10 @@ export function describeAlarmScheduleContract(name: string, withDeadlines: WithD
       run(async ({ schedule, deadlines, alarm }) => {
         deadlines.keepEarliest('retired-purpose', 500)
         await schedule.atMost('delivery', 9000)
-        await schedule.runDue({ delivery: async () => {}, 'blob-gc': async () => {} }, 1000)
+        await schedule.runDue(
+          { delivery: async () => {}, 'blob-gc': async () => {}, snapshot: async () => {} },
+          1000,
+        )
         expect(deadlines.get('retired-purpose')).toBeNull()
         expect(alarm()).toBe(9000)
       }))

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { backup } from './backup'
 import { restore } from './restore'
+import { restoreSnapshot } from './restore-snapshot'
 
 const USAGE = `Usage:
   npm run backup -- --from <PDS URL> --out DIR [--token T] [--plc-url URL]
@@ -8,6 +9,10 @@ const USAGE = `Usage:
   npm run restore -- --from DIR --to <PDS URL> --token T [--activate]
       into a fresh deployment of the same DID: importRepo while deactivated, uploadBlob,
       putPreferences; --activate once the DID document names the new host
+  npm run restore -- --snapshot FILE.car --to <PDS URL> --token T [--activate]
+      one repo CAR (a scheduled snapshot, fetched with
+      npx wrangler r2 object get edge-pds-blobs/snapshots/<did>/<rev>.car --file FILE.car --remote):
+      importRepo while deactivated; it holds no blobs, so the missing ones are counted
 
   --token T (or env PDS_TOKEN): an access JWT or AUTH_TOKEN. Instead, --password PW (or env
   PDS_PASSWORD, which keeps it off the command line) logs in as the owner with createSession.`
@@ -26,6 +31,7 @@ async function main(): Promise<number> {
       from: { type: 'string' },
       out: { type: 'string' },
       to: { type: 'string' },
+      snapshot: { type: 'string' },
       token: { type: 'string' },
       password: { type: 'string' },
       'plc-url': { type: 'string' },
@@ -54,6 +60,25 @@ async function main(): Promise<number> {
       `backed up ${m.did} rev ${m.rev}: ${m.records} records, ${m.blobs} blobs` +
         (m.preferences ? ', preferences' : ' (no token: no preferences)') +
         ` into ${values.out}`,
+    )
+    return 0
+  }
+  if (command === 'restore' && values.snapshot && values.to && (token || password)) {
+    const r = await restoreSnapshot({
+      car: values.snapshot,
+      to: values.to.replace(/\/$/, ''),
+      credential: token ? { token } : { password: password ?? '' },
+      activate: values.activate,
+      fetch,
+      progress,
+    })
+    process.stderr.write('\n')
+    console.log(
+      `restored ${r.did} at rev ${r.rev} into ${values.to}` +
+        (values.activate ? ', activated' : '; the account stays deactivated until activateAccount') +
+        (r.missingBlobs > 0
+          ? `\n${r.missingBlobs} blobs its records reference are missing: upload them from a full backup`
+          : ''),
     )
     return 0
   }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { type BackupManifest, layout } from './backup-layout'
 import { blobCid } from './blob-cid'
+import { ownerCall } from './owner-call'
 import { sessionToken } from './session-token'
 
 /** What a restore needs to know and may call. */
@@ -27,22 +28,7 @@ export async function restore(o: RestoreOptions): Promise<{ records: number; blo
     'token' in o.credential
       ? o.credential.token
       : await sessionToken(o.to, manifest.did, o.credential.password, o.fetch)
-  const call = async (
-    nsid: string,
-    body?: RequestInit['body'],
-    type = 'application/json',
-  ): Promise<Response> => {
-    const res = await o.fetch(`${o.to}/xrpc/${nsid}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': type }),
-      },
-      body,
-    })
-    if (!res.ok) throw new Error(`${nsid}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`)
-    return res
-  }
+  const call = ownerCall(o.to, token, o.fetch)
 
   await call('com.atproto.server.deactivateAccount', '{}')
   await call('com.atproto.repo.importRepo', readFileSync(paths.car), 'application/vnd.ipld.car')

@@ -12,6 +12,8 @@ import { ACCOUNT_ACTOR_NAME } from './index'
 import { takeOverLegacyCredentials } from './legacy-takeover'
 import type { LoginAttempt, LoginTicket } from './login-limits'
 import { ACCOUNT_MIGRATIONS } from './migrations'
+import type { CodeExchange, GrantRefresh, OwnerDecision, RevokeTarget } from './oauth/oauth-store'
+import type { AuthorizationRequest, OAuthGrant, OnceKey } from './oauth/oauth-types'
 import type { PlcToken } from './plc-tokens'
 import type { ServiceGrant } from './service-grants'
 
@@ -104,5 +106,34 @@ export class AccountActor extends DurableObject<Env> {
 
   async usePlcToken(token: string): Promise<Result<void, AccountCode>> {
     return this.account.usePlcToken(token)
+  }
+
+  // The OAuth authorization server's state (oauth/oauth-store.ts), on the actor's clock.
+  async oauthPush(request: AuthorizationRequest, once: OnceKey[]) {
+    return this.account.oauth.pushRequest(request, once, this.account.clock())
+  }
+
+  async oauthPending(requestUri: string) {
+    return this.account.oauth.pendingRequest(requestUri, this.account.clock())
+  }
+
+  async oauthDecide(requestUri: string, decision: OwnerDecision) {
+    return this.account.oauth.decide(requestUri, decision, this.account.clock())
+  }
+
+  async oauthExchangeCode(input: CodeExchange, once: OnceKey[]) {
+    return this.account.oauth.exchangeCode(input, once, this.account.clock())
+  }
+
+  async oauthRefresh(input: GrantRefresh, once: OnceKey[]) {
+    return this.account.oauth.refreshGrant(input, once, this.account.clock())
+  }
+
+  async oauthRevoke(target: RevokeTarget): Promise<void> {
+    this.account.oauth.revoke(target)
+  }
+
+  async oauthListGrants(): Promise<OAuthGrant[]> {
+    return this.account.oauth.listGrants(this.account.clock())
   }
 }

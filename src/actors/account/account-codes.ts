@@ -9,6 +9,8 @@ export type AccountCode =
   | 'TokenRevoked'
   | 'ServiceJwtRefused'
   | 'RateLimitExceeded'
+  | 'OAuthTokenRevoked'
+  | 'DpopProofReplayed'
 
 /** A refusal by a rate limit; `rateLimit` becomes the `ratelimit-*` headers. */
 export type RateLimited = Err<'RateLimitExceeded'> & { rateLimit: RateLimitState }

@@ -15,6 +15,7 @@ import {
   type Usage,
 } from './credential-gate'
 import { admitLogin, type LoginAttempt, type LoginTicket, refundFailure } from './login-limits'
+import { OAuthStore } from './oauth/oauth-store'
 import { type PlcToken, PlcTokens } from './plc-tokens'
 import { RateCounters } from './rate-counters'
 import { type ServiceGrant, ServiceGrants } from './service-grants'
@@ -45,6 +46,8 @@ export class Account {
   readonly sessions: SessionStore
   readonly appPasswords: AppPasswordStore
   readonly epoch: SessionEpoch
+  /** The OAuth authorization server's state (requests, codes, grants, consents, replays). */
+  readonly oauth: OAuthStore
   private readonly counters: RateCounters
   private readonly grants: ServiceGrants
   private readonly plcTokens: PlcTokens
@@ -61,6 +64,7 @@ export class Account {
     this.grants = new ServiceGrants(sql)
     this.epoch = new SessionEpoch(sql, transaction)
     this.plcTokens = new PlcTokens(sql)
+    this.oauth = new OAuthStore(sql, transaction, this.epoch)
   }
 
   /**
@@ -108,6 +112,7 @@ export class Account {
       grants: this.grants,
       counters: this.counters,
       appPasswords: this.appPasswords,
+      oauth: this.oauth,
     }
     return this.transaction(() => admitCredential(deps, this.limits, check, usage, this.clock()))
   }

@@ -2,6 +2,8 @@ import type { Limits } from '../../shared/config/limits'
 import { err, ok, type Result } from '../../shared/result'
 import { type AccountCode, type RateLimited, rateLimited } from './account-codes'
 import type { AppPasswordInfo, AppPasswordStore } from './app-password-store'
+import type { OAuthStore } from './oauth/oauth-store'
+import type { OnceKey } from './oauth/oauth-types'
 import type { RateCounters } from './rate-counters'
 import type { ServiceGrants } from './service-grants'
 import type { SessionEpoch } from './session-epoch'
@@ -9,12 +11,14 @@ import type { SessionEpoch } from './session-epoch'
 /**
  * What the Worker verified about a bearer credential, for the actor to confirm:
  * the static `AUTH_TOKEN`; an access JWT (its app password and session generation);
- * or an inbound owner service JWT (its `jti`).
+ * an inbound owner service JWT (its `jti`); or a DPoP-bound OAuth access token (its grant,
+ * and the proof's single-use key).
  */
 export type CredentialCheck =
   | { kind: 'static' }
   | { kind: 'session'; appPasswordId: string | null; generation: number | null }
   | { kind: 'service'; jti: string }
+  | { kind: 'oauth'; grantId: string; proof: OnceKey }
 
 /** The quota a call uses: records written and blob bytes uploaded. */
 export type Usage = { records?: number; blobBytes?: number }
@@ -36,6 +40,7 @@ export function admitCredential(
     grants: ServiceGrants
     counters: RateCounters
     appPasswords: AppPasswordStore
+    oauth: OAuthStore
   },
   limits: Limits,
   check: CredentialCheck,
@@ -51,6 +56,10 @@ export function admitCredential(
     if (check.appPasswordId !== null && appPassword === null)
       return err('TokenRevoked', 'Token has been revoked')
     admitted = { appPassword, quotaKey: quotaKeyFor(check.appPasswordId) }
+  } else if (check.kind === 'oauth') {
+    const access = deps.oauth.admitAccess(check.grantId, check.proof, now)
+    if (!access.ok) return access
+    admitted = { appPassword: null, quotaKey: access.value.quotaKey }
   } else {
     const grant = deps.grants.consume(
       check.jti,

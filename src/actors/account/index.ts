@@ -8,6 +8,15 @@ export type { Admitted, CredentialCheck, Usage } from './credential-gate'
 export { quotaKeyFor } from './credential-gate'
 export type { LegacyAppPasswordRow, LegacyCredentials, LegacyRefreshTokenRow } from './legacy-takeover'
 export type { LoginAttempt, LoginTicket } from './login-limits'
+export type { IssuedGrant } from './oauth/grants'
+export type { CodeExchange, Decided, GrantRefresh, OwnerDecision, RevokeTarget } from './oauth/oauth-store'
+export type {
+  AuthorizationRequest,
+  ClientAuth,
+  OAuthGrant,
+  OAuthStoreCode,
+  OnceKey,
+} from './oauth/oauth-types'
 export type { PlcToken } from './plc-tokens'
 export type { RateLimitState } from './rate-counters'
 export type { GrantedRefresh } from './session-store'

@@ -79,4 +79,51 @@ export const ACCOUNT_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The OAuth authorization server (oauth/): pushed requests and their codes, grants with
+    // their current and replaced refresh tokens, remembered consents, and single-use
+    // DPoP proof / client assertion ids.
+    id: 5,
+    sql: `
+      CREATE TABLE oauth_requests (
+        request_uri TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        params TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        code TEXT UNIQUE,
+        code_used_at INTEGER,
+        grant_id TEXT
+      );
+      CREATE INDEX oauth_requests_expiry ON oauth_requests (expires_at);
+      CREATE TABLE oauth_grants (
+        id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        client_auth TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        dpop_jkt TEXT NOT NULL,
+        generation INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL,
+        session_expires_at INTEGER NOT NULL,
+        refresh_token TEXT NOT NULL UNIQUE,
+        refresh_expires_at INTEGER NOT NULL
+      );
+      CREATE TABLE oauth_used_refresh (
+        token TEXT PRIMARY KEY,
+        grant_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX oauth_used_refresh_grant ON oauth_used_refresh (grant_id);
+      CREATE TABLE oauth_consents (
+        client_id TEXT PRIMARY KEY,
+        scope TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE oauth_replays (
+        key TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX oauth_replays_expiry ON oauth_replays (expires_at);
+    `,
+  },
 ]

@@ -25,6 +25,8 @@ import { type RepoFigures, repoFigures } from './read/repo-figures'
 import { RepoReader } from './read/repo-reader'
 import { AlarmSchedule } from './schedule/alarm-schedule'
 import { SqlAlarmDeadlines } from './schedule/sql-alarm-deadlines'
+import { RepoSnapshots } from './snapshots/repo-snapshots'
+import { SnapshotBucket } from './snapshots/snapshot-bucket'
 import { SqlRecordIndex } from './storage/sql-record-index'
 import { SqlRepoStorage } from './storage/sql-repo-storage'
 
@@ -40,6 +42,8 @@ export type OpenedRepo = {
   blobGc: BlobGc
   prefs: PreferencesStore
   delivery: OutboxDelivery
+  /** Scheduled snapshots of the repo CAR into R2 (`BACKUP_EVERY_HOURS`). */
+  snapshots: RepoSnapshots
   /** importRepo: replaces the repo with an imported CAR while deactivated. */
   imports: RepoImport
   /** The counts checkAccountStatus reports. */
@@ -57,7 +61,7 @@ export type OpenedRepo = {
   announceIdentity: () => Promise<void>
   /** Stores the owner's new handle and announces it with `#identity`. */
   setHandle: (handle: string) => Promise<void>
-  /** Runs what is due on the shared alarm: outbox delivery retries and blob GC. */
+  /** Runs what is due on the shared alarm: outbox delivery retries, blob GC and snapshots. */
   runAlarm: () => Promise<void>
   /** The old credential tables, for the account actor's one-time takeover. */
   legacy: { read: () => LegacyCredentials; drop: () => void }
@@ -90,7 +94,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
   const index = new SqlRecordIndex(sql)
   const outbox: Outbox = new SqlOutbox(sql)
   const blobs = new BlobStore(sql)
-  // One DO alarm, shared by outbox delivery retries and blob GC.
+  // One DO alarm, shared by outbox delivery retries, blob GC and snapshots.
   const alarms = new AlarmSchedule(new SqlAlarmDeadlines(sql), ctx.storage, log)
   const keypair = await Secp256k1Keypair.import(config.signingKeyHex)
   const writer = await RepoWriter.open({
@@ -134,6 +138,23 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     signingDidKey: keypair.did(),
   })
   await lifecycle.announceIdentityChange()
+  const reader = new RepoReader(
+    blocks,
+    index,
+    () => writer.head,
+    () => lifecycle.status().active,
+  )
+  const snapshots = new RepoSnapshots({
+    bucket: new SnapshotBucket(env.BLOBS, config.did),
+    head: () => writer.head,
+    exportCar: (head) => reader.exportCar(null, head),
+    schedule: alarms,
+    // Another instance (a test's scratch repo) shares the DID and the bucket: only the canonical one.
+    everyHours: delivers ? config.backups.everyHours : null,
+    keep: config.backups.keep,
+    log,
+  })
+  await snapshots.start(Date.now())
   // Events left undelivered by an eviction or crash go out first.
   deliver()
 
@@ -146,12 +167,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
       takeOrphaned: () => blobs.takeOrphaned(),
       collectSoon: () => blobGc.soon(),
     }),
-    reader: new RepoReader(
-      blocks,
-      index,
-      () => writer.head,
-      () => lifecycle.status().active,
-    ),
+    reader,
     outbox,
     lifecycle,
     blobs,
@@ -159,6 +175,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     blobGc,
     prefs: new PreferencesStore(sql, transaction),
     delivery,
+    snapshots,
     imports: new RepoImport({
       staging: new ImportStaging(sql),
       writer,
@@ -193,7 +210,11 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     },
     runAlarm: () =>
       alarms.runDue(
-        { delivery: async () => deliver(), 'blob-gc': async () => void (await blobGc.sweep(Date.now())) },
+        {
+          delivery: async () => deliver(),
+          'blob-gc': async () => void (await blobGc.sweep(Date.now())),
+          snapshot: async () => void (await snapshots.run(Date.now())),
+        },
         Date.now(),
       ),
     legacy: { read: () => legacyCredentials(sql), drop: () => dropLegacyCredentials(ctx.storage) },

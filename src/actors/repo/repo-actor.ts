@@ -13,6 +13,7 @@ import type { LocalChanges } from './read/records-since'
 import type { RepoFigures } from './read/repo-figures'
 import type { ListRecordsOptions, RecordView } from './read/repo-reader'
 import type { RepoCode } from './repo-codes'
+import type { SnapshotStatus } from './snapshots/repo-snapshots'
 
 /** The name of the one repo actor instance. Only it hands events to the sequencer. */
 export const REPO_ACTOR_NAME = 'repo'
@@ -39,6 +40,10 @@ export class RepoActor extends DurableObject<Env> {
   }
   async figures(): Promise<RepoFigures> {
     return (await this.opened).figures()
+  }
+  /** The scheduled snapshots and the next slot, for the owner's status view. */
+  async snapshots(): Promise<SnapshotStatus> {
+    return (await this.opened).snapshots.status()
   }
   async setActive(active: boolean): Promise<void> {
     await (await this.opened).setActive(active)

@@ -1,4 +1,5 @@
 import { ok } from '../result'
+import { type BackupConfig, parseBackups } from './backups'
 import { type FirehoseLimits, parseFirehoseLimits } from './firehose'
 import { isLoopbackHost, parseIdentity } from './identity'
 import { type Limits, parseLimits } from './limits'
@@ -9,6 +10,7 @@ import { type ProxyConfig, parseProxy } from './proxy'
 import { parseServerInfo, type ServerInfoConfig } from './server'
 import { allOk, type ConfigResult, listSetting, numberSetting, positiveInteger } from './values'
 
+export type { BackupConfig } from './backups'
 export { didWebFor, isLoopbackHost } from './identity'
 export type { LogFormat } from './logging'
 export type { ProxyConfig } from './proxy'
@@ -38,6 +40,8 @@ export type RawSettings = {
   FIREHOSE_SLOW_GRACE_SECONDS?: string
   BLOB_UPLOAD_LIMIT?: string
   BLOB_GRACE_HOURS?: string
+  BACKUP_EVERY_HOURS?: string
+  BACKUP_KEEP?: string
   APPVIEW_DID?: string
   APPVIEW_URL?: string
   CHAT_DID?: string
@@ -89,6 +93,8 @@ export type Config = {
   blobUploadLimit: number
   /** How long an unreferenced upload is kept, in ms. */
   blobGraceMs: number
+  /** Scheduled repo snapshots into R2 (backups.ts). */
+  backups: BackupConfig
   proxy: ProxyConfig
   /** Login and write abuse limits (limits.ts). */
   limits: Limits
@@ -149,6 +155,7 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
       (n) => n > 0,
       'a positive number of hours',
     ),
+    backups: parseBackups(env),
     proxy: parseProxy(env, hostname),
     firehose: parseFirehoseLimits(env),
     limits: parseLimits(env),
@@ -174,6 +181,7 @@ export function parseConfig(env: RawSettings): ConfigResult<Config> {
     firehose: p.firehose,
     blobUploadLimit: p.uploadLimit,
     blobGraceMs: Math.round(p.graceHours * 3_600_000),
+    backups: p.backups,
     proxy: p.proxy,
     limits: p.limits,
     migration: p.migration,

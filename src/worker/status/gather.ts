@@ -23,6 +23,20 @@ export type ShardView = {
   backfill?: number
 }
 
+/** One repo snapshot in R2, for the owner. */
+export type SnapshotView = { key: string; rev: string; time: string; size: number }
+
+/** Scheduled snapshots: the public view says only whether they are on. */
+export type BackupsView = {
+  on: boolean
+  everyHours?: number | null
+  keep?: number
+  /** When the next snapshot is due; null when off. */
+  next?: string | null
+  /** Newest first. */
+  snapshots?: SnapshotView[]
+}
+
 /** Everything the status page shows, as JSON (`Accept: application/json`) or rendered. */
 export type StatusView = {
   version: string
@@ -51,6 +65,7 @@ export type StatusView = {
   }
   relays: RelayView[]
   blobs: { count: number; bytes: number; pending?: number }
+  backups: BackupsView
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
@@ -61,7 +76,12 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
  * for the owner: nothing else here may name a subscriber or carry a secret.
  */
 export async function gatherStatus(env: Env, config: Config, owner: boolean): Promise<StatusView> {
-  const [repo, seq] = await Promise.all([repoActorStub(env).figures(), sequencerStub(env).figures()])
+  const repoActor = repoActorStub(env)
+  const [repo, seq, snapshots] = await Promise.all([
+    repoActor.figures(),
+    sequencerStub(env).figures(),
+    owner ? repoActor.snapshots() : null,
+  ])
   const shardNames = [...seq.shards].sort()
   const shards = await Promise.all(
     shardNames.map(async (name): Promise<ShardView> => {
@@ -104,5 +124,14 @@ export async function gatherStatus(env: Env, config: Config, owner: boolean): Pr
       return owner ? { ...base, detail: r.detail } : base
     }),
     blobs: owner ? { ...repo.blobs } : { count: repo.blobs.count, bytes: repo.blobs.bytes },
+    backups: snapshots
+      ? {
+          on: snapshots.everyHours !== null,
+          everyHours: snapshots.everyHours,
+          keep: snapshots.keep,
+          next: snapshots.next,
+          snapshots: snapshots.snapshots.map((s) => ({ ...s })),
+        }
+      : { on: config.backups.everyHours !== null },
   }
 }

@@ -32,6 +32,9 @@ export function formatBytes(n: number): string {
   return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`
 }
 
+/** An ISO time as people read it: 2026-01-01 10:00:00 UTC. */
+const utc = (iso: string): string => iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
+
 /** A time as "3 min ago (2026-01-01 10:00:00 UTC)"; a dash when there is none. */
 export function formatTime(iso: string | null, now: number): string {
   if (iso === null) return '—'
@@ -44,7 +47,16 @@ export function formatTime(iso: string | null, now: number): string {
         : s < 172800
           ? `${Math.round(s / 3600)} h`
           : `${Math.round(s / 86400)} d`
-  return `${ago} ago (${iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')})`
+  return `${ago} ago (${utc(iso)})`
+}
+
+/** A time to come as "in 3 h (2026-01-01 10:00:00 UTC)"; one already passed as "now". */
+export function formatDue(iso: string | null, now: number): string {
+  if (iso === null) return '—'
+  const s = Math.round((Date.parse(iso) - now) / 1000)
+  if (s <= 0) return `now (${utc(iso)})`
+  const inText = s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`
+  return `in ${inText} (${utc(iso)})`
 }
 
 /** A table row; a `sub` row is a breakdown of the row above it. */
@@ -141,6 +153,7 @@ export function renderStatusHtml(v: StatusView, now = Date.now()): string {
     ['Blobs', `<span data-k="blobs">${num(v.blobs.count)}</span> (${formatBytes(v.blobs.bytes)})`, true],
     ...(v.blobs.pending !== undefined ? [['Unreferenced uploads', num(v.blobs.pending), true] as Row] : []),
   ])
+  const backups = renderBackups(v.backups, now)
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
@@ -154,8 +167,30 @@ ${section('Repository', repo, 'repo')}
 ${section('Firehose', firehose, 'firehose')}
 ${section('Relays', relays, 'relays')}
 ${section('Blobs', blobs, 'blobs')}
+${section('Backups', backups, 'backups')}
 <footer>edge-pds ${e(v.version)} · ${v.owner ? "owner's view" : 'public view'} · ${e(formatTime(v.generatedAt, now))}<br>
 API under <code>/xrpc/</code></footer>
 </main></body></html>
 `
+}
+
+/** The owner sees the schedule and each snapshot; the public view only whether it is on. */
+function renderBackups(b: StatusView['backups'], now: number): string {
+  const e = escapeHtml
+  const on = `<span data-k="backups">${b.on ? 'on' : 'off'}</span>`
+  if (b.snapshots === undefined || !b.on) return table([['Scheduled snapshots', on]])
+  const every = b.everyHours ?? 0
+  return table([
+    ['Scheduled snapshots', `${on}, every ${plural(every, 'hour')}, the newest ${num(b.keep ?? 0)} kept`],
+    ['Next', e(formatDue(b.next ?? null, now))],
+    ...b.snapshots.map(
+      (s): Row => [
+        formatTime(s.time, now),
+        `<code data-k="snapshot">${e(s.rev)}</code> (${formatBytes(s.size)})`,
+        false,
+        true,
+      ],
+    ),
+    ...(b.snapshots.length === 0 ? [['Snapshots', 'none yet'] as Row] : []),
+  ])
 }

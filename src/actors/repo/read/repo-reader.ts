@@ -91,9 +91,11 @@ export class RepoReader {
     return ok(await blocksToCarFile(null, blocks))
   }
 
-  /** The repo as a CAR stream rooted at `head`; with `since`, only blocks written after that rev. */
-  exportCar(since: string | null): ReadableStream<Uint8Array> {
-    const head = this.currentHead()
+  /**
+   * The repo as a CAR stream rooted at `head` (the current one unless given); with `since`,
+   * only blocks written after that rev.
+   */
+  exportCar(since: string | null, head: RepoHead = this.currentHead()): ReadableStream<Uint8Array> {
     const blocks = this.blocks
     async function* pages() {
       let afterCid = ''

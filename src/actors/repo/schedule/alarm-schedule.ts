@@ -3,7 +3,7 @@ import type { Logger } from '../../../shared/logger'
 import type { AlarmDeadlines } from './alarm-deadlines'
 
 /** The jobs that share the repo actor's one Durable Object alarm. */
-export type AlarmPurpose = 'delivery' | 'blob-gc'
+export type AlarmPurpose = 'delivery' | 'blob-gc' | 'snapshot'
 
 /** What the schedule needs of `ctx.storage`. */
 export type AlarmStorage = {

@@ -1,0 +1,85 @@
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
+import type { ClientAuth, OnceKey } from '../../actors/account'
+import type { OAuthClient } from './client'
+import { ClientFetchError, fetchClientJson } from './client-fetch'
+import { invalidClient, OAuthError } from './oauth-error'
+
+/** Asymmetric algorithms a client assertion may be signed with. */
+export const CLIENT_ASSERTION_ALGS = ['ES256', 'ES256K', 'ES384', 'ES512', 'PS256', 'RS256', 'EdDSA']
+
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+/** A client assertion older than this (`iat`), or valid longer than this (`exp`), is refused (reference: 1 minute). */
+export const CLIENT_ASSERTION_MAX_AGE_S = 60
+
+/** How the client authenticated, and the assertion's `jti` to use once. */
+export type AuthenticatedClient = { auth: ClientAuth; once: OnceKey[] }
+
+async function keySet(client: OAuthClient): Promise<JSONWebKeySet> {
+  const { jwks, jwks_uri } = client.metadata
+  if (jwks) return jwks as JSONWebKeySet
+  if (!jwks_uri) throw invalidClient('Client publishes no keys')
+  try {
+    const doc = (await fetchClientJson(jwks_uri)) as { keys?: unknown }
+    if (!Array.isArray(doc.keys)) throw new ClientFetchError('jwks_uri has no "keys"')
+    return doc as JSONWebKeySet
+  } catch (e) {
+    if (e instanceof ClientFetchError) throw invalidClient(`Client keys unavailable: ${e.message}`)
+    throw e
+  }
+}
+
+/**
+ * Authenticates the client at PAR and the token endpoint as its metadata says: `none`
+ * (a public client: nothing to check), or `private_key_jwt` (RFC 7523 §3): a
+ * `client_assertion` signed by a key of its JWKS with its `kid`, `iss` = `sub` =
+ * client_id, `aud` = this issuer, fresh `iat`, short `exp`, and a `jti` used once.
+ */
+export async function authenticateClient(
+  client: OAuthClient,
+  form: URLSearchParams,
+  issuer: string,
+  now = Date.now(),
+): Promise<AuthenticatedClient> {
+  const method = client.metadata.token_endpoint_auth_method
+  if (method === 'none') return { auth: { method: 'none' }, once: [] }
+  const assertion = form.get('client_assertion')
+  if (!assertion) throw invalidClient(`client authentication method "${method}" requires a client_assertion`)
+  if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE)
+    throw invalidClient(`client_assertion_type must be "${CLIENT_ASSERTION_TYPE}"`)
+  const alg = client.metadata.token_endpoint_auth_signing_alg
+  let payload: Record<string, unknown>
+  let kid: string | undefined
+  try {
+    const verified = await jwtVerify(assertion, createLocalJWKSet(await keySet(client)), {
+      issuer: client.id,
+      subject: client.id,
+      audience: issuer,
+      algorithms: alg ? [alg] : CLIENT_ASSERTION_ALGS,
+      maxTokenAge: CLIENT_ASSERTION_MAX_AGE_S,
+      requiredClaims: ['jti', 'iat'],
+      currentDate: new Date(now),
+    })
+    payload = verified.payload
+    kid = verified.protectedHeader.kid
+  } catch (e) {
+    if (e instanceof OAuthError) throw e
+    throw invalidClient(
+      `Validation of "client_assertion" failed: ${e instanceof Error ? e.message : 'invalid'}`,
+    )
+  }
+  if (!kid) throw invalidClient('"kid" required in client_assertion')
+  const iat = payload.iat as number
+  const exp = typeof payload.exp === 'number' ? payload.exp : iat + CLIENT_ASSERTION_MAX_AGE_S
+  if (exp - iat > CLIENT_ASSERTION_MAX_AGE_S * 5)
+    throw invalidClient('client_assertion "exp" is too far ahead')
+  const jti = payload.jti as string
+  return {
+    auth: { method: 'private_key_jwt', kid },
+    once: [
+      {
+        key: `client-assertion:${client.id}:${jti}`,
+        expiresAt: Math.max(exp, iat + CLIENT_ASSERTION_MAX_AGE_S) * 1000,
+      },
+    ],
+  }
+}
