@@ -68,17 +68,6 @@ describe('OAuth permissions with real DPoP tokens, through the router', () => {
     )
   })
 
-  it('keeps chat behind transition:chat.bsky', async () => {
-    const chatAud = `${STAND_IN.chat.did}${STAND_IN.chat.service}`.replace('#', '%23')
-    const generic = await oauthSession('atproto transition:generic')
-    await expectScopeMissing(
-      await generic.fetchXrpc('chat.bsky.convo.listConvos'),
-      `rpc:chat.bsky.convo.listConvos?aud=${chatAud}`,
-    )
-    const chat = await oauthSession('atproto transition:generic transition:chat.bsky')
-    expect((await chat.fetchXrpc('chat.bsky.convo.listConvos')).status).toBe(200)
-  })
-
   it('refuses account and identity methods without their permissions', async () => {
     const s = await oauthSession('atproto transition:generic')
     await expectScopeMissing(
