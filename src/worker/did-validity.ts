@@ -33,7 +33,7 @@ export async function didNamesThisPds(
  * serve the legacy `EcdsaSecp256k1VerificationKey2019` form, an uncompressed key without
  * a multicodec prefix; it names the same key, so it is converted rather than refused.
  */
-function atprotoMultikey(doc: DidDocument): string | null {
+export function atprotoMultikey(doc: DidDocument): string | null {
   const key = getAtprotoVerificationMaterial(doc)
   if (key?.type === 'Multikey') return key.publicKeyMultibase
   if (key?.type === 'EcdsaSecp256k1VerificationKey2019')

@@ -2,6 +2,7 @@ import { isValidNsid } from '@atproto/syntax'
 import { accountStub } from '../actors/account'
 import { invalidRequest, XRPCError } from '../shared/xrpc-error'
 import { confirmOwner, verifyOwnerToken } from './auth'
+import { admitToMethod } from './auth/method-policy'
 import { ownerConfig } from './owner-handle'
 import { Params } from './params'
 import { repoActor, type XrpcMethods } from './xrpc-context'
@@ -42,9 +43,9 @@ export function createXrpcRouter(methods: XrpcMethods, fallback?: XrpcFallback) 
       const metered = await method.metered(base)
       if (!verified) throw new XRPCError(500)
       const { credential, admitted } = await confirmOwner(verified, account, metered.usage)
-      out = await metered.run({ ...base, auth: credential }, admitted)
+      out = await metered.run({ ...base, auth: admitToMethod(nsid, credential) }, admitted)
     } else {
-      const auth = verified ? (await confirmOwner(verified, account)).credential : null
+      const auth = verified ? admitToMethod(nsid, (await confirmOwner(verified, account)).credential) : null
       out = await method.handler({ ...base, auth })
     }
     if (out instanceof Response) return out

@@ -1,35 +1,17 @@
 import { checkPublicUrl } from '../proxy/endpoint-policy'
 import { readLimited } from '../read-limited'
+import { didsOfTxt, dohTxt } from './dns-txt'
+
+export { DOH_URL } from './dns-txt'
 
 const TIMEOUT_MS = 5_000
 const MAX_BYTES = 4096
-/** DNS-over-HTTPS: Workers cannot send DNS queries themselves. */
-export const DOH_URL = 'https://cloudflare-dns.com/dns-query'
 
 export type HandleResolution = { fetch: typeof fetch; allowInsecure: boolean }
 
-/** The `did=` values of the `_atproto.<handle>` TXT records, through DNS-over-HTTPS (JSON API). */
+/** The `did=` values of the `_atproto.<handle>` TXT records, through DNS-over-HTTPS. */
 async function dnsDids(handle: string, opts: HandleResolution): Promise<string[]> {
-  const url = `${DOH_URL}?name=${encodeURIComponent(`_atproto.${handle}`)}&type=TXT`
-  try {
-    const res = await opts.fetch(url, {
-      headers: { accept: 'application/dns-json' },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    })
-    if (!res.ok || !res.body) return []
-    const bytes = await readLimited(res.body, 64 * 1024)
-    if (!bytes) return []
-    const body = JSON.parse(new TextDecoder().decode(bytes)) as {
-      Answer?: { type?: number; data?: unknown }[]
-    }
-    return (body.Answer ?? [])
-      .filter((a) => a.type === 16 && typeof a.data === 'string')
-      .map((a) => (a.data as string).replace(/^"|"$/g, '').replace(/"\s*"/g, ''))
-      .filter((txt) => txt.startsWith('did='))
-      .map((txt) => txt.slice('did='.length).trim())
-  } catch {
-    return []
-  }
+  return didsOfTxt(await dohTxt(`_atproto.${handle}`, opts.fetch, TIMEOUT_MS))
 }
 
 /** `https://<handle>/.well-known/atproto-did` through the proxy's target policy: no redirects, a bounded body. */

@@ -15,10 +15,3 @@ export function checkRequestedScope(scope: string | undefined): string {
   if (!tokens.includes('atproto')) throw invalidScope('scope must include "atproto"')
   return tokens.join(' ')
 }
-
-/** True when an OAuth session may see the owner's email address (`transition:email` or `account:email`). */
-export function scopeAllowsEmail(scope: string): boolean {
-  return scope
-    .split(' ')
-    .some((t) => t === 'transition:email' || t === 'account:email' || t.startsWith('account:email?'))
-}

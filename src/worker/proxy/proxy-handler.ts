@@ -1,10 +1,11 @@
 import { accountStub } from '../../actors/account'
 import { repoActorStub } from '../../actors/repo'
-import type { ProxyConfig, ServiceRef } from '../../shared/config'
+import type { Config, ProxyConfig, ServiceRef } from '../../shared/config'
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
 import { confirmOwner, verifyOwnerToken } from '../auth'
-import { isPrivileged } from '../auth/credential'
-import { isPrivilegedMethod, isProtectedMethod } from '../auth/method-policy'
+import type { OwnerCredential } from '../auth/credential'
+import { isProtectedMethod } from '../auth/method-policy'
+import { permissionsOf } from '../auth/permissions/permissions'
 import { createServiceJwt } from '../auth/service-jwt'
 import { configFor } from '../config-cache'
 import { threadNotFound, withReadAfterWrite } from '../read-after-write/read-after-write'
@@ -38,23 +39,34 @@ const badMethod = () => new XRPCError(400, 'InvalidToken', 'Bad token method')
  * The catch-all for NSIDs this PDS does not implement: sends the call, as the owner,
  * to the service named by `atproto-proxy` or the default for its namespace, with a
  * fresh service JWT (`aud` = the bare service DID, `lxm` = the NSID). Order: target
- * (none is 501), protected methods, owner auth, privileged methods, then forwarding.
- * The owner's views get their writes since the upstream's rev merged in (read-after-write).
+ * (none is 501), protected methods, owner auth, then `proxyAs`.
  */
 export async function proxyXrpc(req: Request, env: Env, nsid: string): Promise<Response> {
   if (!['GET', 'HEAD', 'POST'].includes(req.method)) {
     throw invalidRequest('XRPC requests only supports GET and POST')
   }
   const config = configFor(env)
-  const proxyConfig = config.proxy
-  const target = proxyTargetFor(req.headers.get('atproto-proxy'), nsid, proxyConfig)
+  const target = proxyTargetFor(req.headers.get('atproto-proxy'), nsid, config.proxy)
   if (!target) throw new XRPCError(501, 'MethodNotImplemented', `Method not implemented: ${nsid}`)
   if (isProtectedMethod(nsid)) throw badMethod()
 
   const account = accountStub(env)
-  const { credential: auth } = await confirmOwner(await verifyOwnerToken(req, config), account)
-  if (isPrivilegedMethod(nsid) && !isPrivileged(auth)) throw badMethod()
+  const { credential } = await confirmOwner(await verifyOwnerToken(req, config), account)
+  return proxyAs(credential, { req, env, nsid, config, target })
+}
 
+/**
+ * Forwards for a confirmed caller once its permissions allow the call (privileged
+ * methods for app passwords; `rpc:<nsid>?aud=<did#service>` for OAuth). The owner's
+ * views get their writes since the upstream's rev merged in (read-after-write).
+ */
+export async function proxyAs(
+  auth: OwnerCredential,
+  call: { req: Request; env: Env; nsid: string; config: Config; target: ServiceRef },
+): Promise<Response> {
+  const { req, env, nsid, config, target } = call
+  permissionsOf(auth).assertRpc(nsid, `${target.did}${target.serviceId}`)
+  const proxyConfig = config.proxy
   const endpoint = await endpointOf(target, proxyConfig)
   const token = await createServiceJwt(config, { aud: target.did, lxm: nsid, now: Date.now() })
   const local = { req, nsid, config, repo: repoActorStub(env) }

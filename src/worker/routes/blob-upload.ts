@@ -1,5 +1,6 @@
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
 import { unwrap } from '../actor-errors'
+import { callerPermissions } from '../auth/permissions/permissions'
 import { BlobIngest } from '../blob-ingest'
 import { declaredMimeType } from '../blob-mime'
 import { writeBlobToR2 } from '../blob-r2-write'
@@ -30,7 +31,9 @@ async function uploadBlob(ctx: PreparingContext): Promise<Metered> {
   // left, and its size is charged once known (so it can overshoot the quota by one upload).
   return {
     usage: { blobBytes: length ?? 0 },
-    run: async (_ctx, admitted) => {
+    run: async ({ auth }, admitted) => {
+      // blob: permissions name the declared type, the one the blob is stored and served as.
+      callerPermissions(auth).assertBlob(declaredMimeType(ctx.req.headers.get('content-type')))
       const blob = await storeBlob(ctx, limit, length)
       if (length === null) await ctx.account.chargeUsage(admitted.quotaKey, { blobBytes: blob.size })
       return { blob }

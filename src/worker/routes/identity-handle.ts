@@ -1,6 +1,6 @@
 import { ensureValidHandle } from '@atproto/syntax'
 import { invalidRequest } from '../../shared/xrpc-error'
-import { assertFullAccess } from '../auth/credential'
+import { callerPermissions } from '../auth/permissions/permissions'
 import { readJsonBody } from '../body'
 import { rememberHandle } from '../handle-cache'
 import { rotationKeypair } from '../identity/did-credentials'
@@ -31,7 +31,7 @@ export const identityHandleMethods: XrpcMethods = {
     type: 'procedure',
     auth: 'owner',
     handler: async (ctx) => {
-      assertFullAccess(ctx.auth)
+      callerPermissions(ctx.auth).assertIdentity('handle')
       const { config } = ctx
       const handle = validHandle((await readJsonBody(ctx.req)).handle)
       if (handle !== config.hostname) {

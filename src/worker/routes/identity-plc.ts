@@ -1,6 +1,6 @@
 import * as plc from '@did-plc/lib'
 import { invalidRequest } from '../../shared/xrpc-error'
-import { assertFullAccess } from '../auth/credential'
+import { callerPermissions } from '../auth/permissions/permissions'
 import { readJsonBody } from '../body'
 import { operationProblem, recommendedCredentials } from '../identity/did-credentials'
 import { PlcDirectory } from '../identity/plc-directory'
@@ -29,7 +29,7 @@ export const identityPlcMethods: XrpcMethods = {
     type: 'procedure',
     auth: 'owner',
     handler: async (ctx) => {
-      assertFullAccess(ctx.auth)
+      callerPermissions(ctx.auth).assertIdentity('*')
       assertPlcDid(ctx)
       const body = await readJsonBody(ctx.req)
       const parsed = plc.def.operation.safeParse(body.operation)

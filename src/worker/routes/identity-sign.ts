@@ -1,6 +1,6 @@
 import { invalidRequest } from '../../shared/xrpc-error'
 import { unwrap } from '../actor-errors'
-import { assertFullAccess } from '../auth/credential'
+import { callerPermissions } from '../auth/permissions/permissions'
 import { readJsonBody } from '../body'
 import { rotationKeypair } from '../identity/did-credentials'
 import { PlcDirectory } from '../identity/plc-directory'
@@ -12,7 +12,7 @@ import { assertPlcDid } from './identity-plc'
 export const PLC_TOKEN_NSID = 'dev.edgepds.identity.getPlcOperationToken'
 
 function assertCanSign(ctx: XrpcContext): void {
-  assertFullAccess(ctx.auth)
+  callerPermissions(ctx.auth).assertIdentity('*')
   assertPlcDid(ctx)
 }
 
@@ -23,7 +23,7 @@ function assertCanSign(ctx: XrpcContext): void {
  * owner reads it with `dev.edgepds.identity.getPlcOperationToken` (or `npm run
  * plc-token`); `signPlcOperation` with it signs the requested changes with
  * `PLC_ROTATION_KEY` on top of the directory's last operation. All three need the main
- * password or `AUTH_TOKEN`: an app password is refused.
+ * password or `AUTH_TOKEN` (an app password is refused), or OAuth with `identity:*`.
  */
 export const identitySignMethods: XrpcMethods = {
   'com.atproto.identity.requestPlcOperationSignature': {

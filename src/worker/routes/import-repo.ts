@@ -1,6 +1,6 @@
 import { invalidRequest } from '../../shared/xrpc-error'
 import { unwrap } from '../actor-errors'
-import { assertFullAccess } from '../auth/credential'
+import { callerPermissions } from '../auth/permissions/permissions'
 import { ByteLimit, declaredLength, payloadTooLarge } from '../byte-limit'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'
 
@@ -13,7 +13,7 @@ const CAR_TYPE = 'application/vnd.ipld.car'
  * own flag turns that into 413.
  */
 async function importRepo(ctx: XrpcContext) {
-  assertFullAccess(ctx.auth)
+  callerPermissions(ctx.auth).assertAccount('repo', 'manage')
   const type = ctx.req.headers.get('content-type') ?? ''
   if (!type.toLowerCase().startsWith(CAR_TYPE))
     throw invalidRequest(`Wrong request encoding (Content-Type): ${type || 'none'}`)
@@ -34,7 +34,10 @@ async function importRepo(ctx: XrpcContext) {
   return undefined
 }
 
-/** `com.atproto.repo.importRepo` (account migration): the owner's full credentials only. */
+/**
+ * `com.atproto.repo.importRepo` (account migration): the owner's full credentials, or OAuth
+ * with `account:repo?action=manage`.
+ */
 export const importRepoMethods: XrpcMethods = {
   'com.atproto.repo.importRepo': { type: 'procedure', auth: 'owner', handler: importRepo },
 }

@@ -1,5 +1,6 @@
 import { isValidDid } from '@atproto/syntax'
 import { invalidRequest } from '../../shared/xrpc-error'
+import { callerPermissions } from '../auth/permissions/permissions'
 import { createServiceJwt } from '../auth/service-jwt'
 import { readJsonBody } from '../body'
 import { checkPublicUrl } from '../proxy/endpoint-policy'
@@ -27,6 +28,7 @@ async function forwardPush(ctx: XrpcContext): Promise<Response> {
   if (typeof serviceDid !== 'string' || !isValidDid(serviceDid)) {
     throw invalidRequest('Input/serviceDid must be a valid DID')
   }
+  callerPermissions(ctx.auth).assertRpc(ctx.nsid, `${serviceDid}${NOTIF_SERVICE}`)
   const endpoint = await notifEndpoint(ctx, serviceDid)
   const token = await createServiceJwt(ctx.config, { aud: serviceDid, lxm: ctx.nsid, now: Date.now() })
   const req = new Request(ctx.req.url, {

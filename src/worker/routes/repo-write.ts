@@ -3,6 +3,8 @@ import { parseCidSafe } from '@atproto/lex-data'
 import type { ApplyWritesOutput, WriteInput } from '../../actors/repo'
 import { invalidRequest } from '../../shared/xrpc-error'
 import { unwrap } from '../actor-errors'
+import type { OwnerCredential } from '../auth/credential'
+import { callerPermissions, type RepoAction } from '../auth/permissions/permissions'
 import { readJsonBody } from '../body'
 import { assertOwnerRepo } from '../owner-repo'
 import {
@@ -88,7 +90,9 @@ export const repoWriteMethods: XrpcMethods = {
       const collection = assertCollection(body.collection)
       const rkey = body.rkey === undefined ? TID.nextStr() : assertRecordKey(body.rkey)
       const record = await prepareRecord(collection, body.record, optionalBoolean(body, 'validate'))
-      return oneRecord(() => writeOneRecord(ctx, body, record, { action: 'create', collection, rkey }))
+      return oneRecord([{ collection, action: 'create' }], () =>
+        writeOneRecord(ctx, body, record, { action: 'create', collection, rkey }),
+      )
     },
   },
   'com.atproto.repo.putRecord': {
@@ -100,7 +104,12 @@ export const repoWriteMethods: XrpcMethods = {
       const rkey = assertRecordKey(body.rkey)
       const record = await prepareRecord(collection, body.record, optionalBoolean(body, 'validate'))
       const swapRecord = swapCid(body, 'swapRecord', true)
-      return oneRecord(() =>
+      // Create or update, decided in the actor: the reference asks for both permissions.
+      const checks: WriteCheck[] = [
+        { collection, action: 'create' },
+        { collection, action: 'update' },
+      ]
+      return oneRecord(checks, () =>
         writeOneRecord(ctx, body, record, { action: 'put', collection, rkey, swapRecord }),
       )
     },
@@ -118,7 +127,7 @@ export const repoWriteMethods: XrpcMethods = {
         ifExists: true,
       }
       const swapCommit = swapCid(body, 'swapCommit', false) ?? undefined
-      return oneRecord(async () =>
+      return oneRecord([{ collection: write.collection, action: 'delete' }], async () =>
         commitView(unwrap(await ctx.repo.applyWrites({ writes: [write], swapCommit })).commit),
       )
     },
@@ -133,12 +142,14 @@ export const repoWriteMethods: XrpcMethods = {
       if (body.writes.length > MAX_BATCH) throw invalidRequest(`Too many writes. Max: ${MAX_BATCH}`)
       const statuses: (ValidationStatus | undefined)[] = []
       const writes: WriteInput[] = []
+      const checks: WriteCheck[] = []
       for (const raw of body.writes as unknown[]) {
         const w = (typeof raw === 'object' && raw !== null ? raw : {}) as Body
         const collection = assertCollection(w.collection)
         const kind = w.$type
         if (kind === 'com.atproto.repo.applyWrites#delete') {
           writes.push({ action: 'delete', collection, rkey: assertRecordKey(w.rkey) })
+          checks.push({ collection, action: 'delete' })
           statuses.push(undefined)
           continue
         }
@@ -152,6 +163,7 @@ export const repoWriteMethods: XrpcMethods = {
         const rkey = isCreate && w.rkey === undefined ? TID.nextStr() : assertRecordKey(w.rkey)
         const record = await prepareRecord(collection, w.value, validate)
         statuses.push(record.validationStatus)
+        checks.push({ collection, action: isCreate ? 'create' : 'update' })
         writes.push({
           action: isCreate ? 'create' : 'update',
           collection,
@@ -164,7 +176,10 @@ export const repoWriteMethods: XrpcMethods = {
       const swapCommit = swapCid(body, 'swapCommit', false) ?? undefined
       return {
         usage: { records: writes.length },
-        run: async () => batchView(unwrap(await ctx.repo.applyWrites({ writes, swapCommit })), statuses),
+        run: async ({ auth }) => {
+          assertWrites(auth, checks)
+          return batchView(unwrap(await ctx.repo.applyWrites({ writes, swapCommit })), statuses)
+        },
       }
     },
   },
@@ -185,7 +200,27 @@ function batchView(out: ApplyWritesOutput, statuses: (ValidationStatus | undefin
   return { ...commitView(out.commit), results }
 }
 
-/** A metered write of one record. */
-const oneRecord = (run: () => Promise<object>): Metered => ({ usage: { records: 1 }, run })
+type WriteCheck = { collection: string; action: RepoAction }
+
+/** The caller's repo: permission for every distinct collection and action of the writes. */
+function assertWrites(auth: OwnerCredential | null, writes: readonly WriteCheck[]): void {
+  const permissions = callerPermissions(auth)
+  const seen = new Set<string>()
+  for (const { collection, action } of writes) {
+    const key = `${action} ${collection}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    permissions.assertRepo(collection, action)
+  }
+}
+
+/** A metered write of one record, once the caller holds the `checks` permissions. */
+const oneRecord = (checks: WriteCheck[], run: () => Promise<object>): Metered => ({
+  usage: { records: 1 },
+  run: async ({ auth }) => {
+    assertWrites(auth, checks)
+    return run()
+  },
+})
 
 const status = (s: ValidationStatus | undefined) => (s ? { validationStatus: s } : {})

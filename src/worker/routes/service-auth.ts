@@ -1,10 +1,10 @@
 import { ensureValidDid, isValidNsid } from '@atproto/syntax'
 import { quotaKeyFor } from '../../actors/account'
 import { invalidRequest } from '../../shared/xrpc-error'
-import { isPrivileged } from '../auth/credential'
 import { decodeJwt } from '../auth/jwt'
-import { isPrivilegedMethod, isProtectedMethod } from '../auth/method-policy'
+import { isProtectedMethod } from '../auth/method-policy'
 import { isOwnAudience } from '../auth/own-audience'
+import { callerPermissions } from '../auth/permissions/permissions'
 import { createServiceJwt } from '../auth/service-jwt'
 import type { XrpcMethods } from '../xrpc-context'
 
@@ -26,9 +26,10 @@ function audience(value: string): string {
 /**
  * `com.atproto.server.getServiceAuth`: a service JWT signed with the repo key, for the
  * owner to present to another service. Limits as the reference: `exp` at most an hour
- * ahead (a minute without `lxm`); protected methods are refused, and privileged ones
- * for a non-privileged app password. A token for this PDS itself is recorded, so it is
- * accepted once and dies with the session or app password that asked for it.
+ * ahead (a minute without `lxm`); protected methods are refused, privileged ones for a
+ * non-privileged app password, and for OAuth whatever its `rpc:` permissions do not cover.
+ * A token for this PDS itself is recorded, so it is accepted once and dies with the
+ * session or app password that asked for it.
  */
 export const serviceAuthMethods: XrpcMethods = {
   'com.atproto.server.getServiceAuth': {
@@ -66,11 +67,12 @@ export const serviceAuthMethods: XrpcMethods = {
       if (lxm !== null && isProtectedMethod(lxm)) {
         throw invalidRequest(`cannot request a service auth token for the following protected method: ${lxm}`)
       }
-      if (lxm !== null && isPrivilegedMethod(lxm) && (auth === null || !isPrivileged(auth))) {
-        throw invalidRequest(
+      // rpc: permissions cover service JWTs too; a method-less token is `lxm` = `*`.
+      callerPermissions(auth).assertRpc(lxm ?? '*', aud, () =>
+        invalidRequest(
           `insufficient access to request a service auth token for the following method: ${lxm}`,
-        )
-      }
+        ),
+      )
       const token = await createServiceJwt(config, { aud, lxm, exp, now })
       // A token for this PDS itself is accepted back once (account actor's service grants).
       if (lxm !== null && isOwnAudience(config, aud) && auth !== null) {

@@ -2,8 +2,9 @@ import type { AppPasswordInfo, IssuedRefresh } from '../../actors/account'
 import { invalidRequest } from '../../shared/xrpc-error'
 import { unwrap } from '../actor-errors'
 import { requireRefreshToken } from '../auth'
-import { assertFullAccess, type OwnerCredential } from '../auth/credential'
+import { assertFullAccess } from '../auth/credential'
 import { authenticateLogin, clientIp, identifierKey } from '../auth/login'
+import { callerPermissions } from '../auth/permissions/permissions'
 import {
   ACCESS_SCOPE,
   APP_PASS_PRIVILEGED_SCOPE,
@@ -13,18 +14,21 @@ import {
 } from '../auth/session-tokens'
 import { readJsonBody } from '../body'
 import { didDocument } from '../did-document'
-import { scopeAllowsEmail } from '../oauth/scope'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'
 
 const scopeFor = (appPassword: AppPasswordInfo | null) =>
   appPassword === null ? ACCESS_SCOPE : appPassword.privileged ? APP_PASS_PRIVILEGED_SCOPE : APP_PASS_SCOPE
 
-/**
- * The account fields getSession, createSession and refreshSession share. `hideEmail`:
- * app-password sessions, and OAuth sessions without the email permission, see none of
- * the email fields' values (the reference drops `email` for the former, all three for the latter).
- */
-async function accountView(ctx: XrpcContext, hideEmail: 'address' | 'all' | false) {
+/** Which of the email fields a caller sees: the address, and whether it is confirmed. */
+type EmailView = { address: boolean; status: boolean }
+
+const emailViewOfLogin = (appPassword: AppPasswordInfo | null): EmailView => ({
+  address: appPassword === null,
+  status: true,
+})
+
+/** The account fields getSession, createSession and refreshSession share. */
+async function accountView(ctx: XrpcContext, emailView: EmailView) {
   const [didDoc, { active, status }] = await Promise.all([didDocument(ctx.config), ctx.repo.status()])
   const { email } = ctx.config
   return {
@@ -32,9 +36,10 @@ async function accountView(ctx: XrpcContext, hideEmail: 'address' | 'all' | fals
     did: ctx.config.did,
     didDoc,
     // There is no email sending here: an address the operator configured counts as
-    // confirmed (the Bluesky app gates video upload on it). App passwords do not see it.
-    ...(email !== null && !hideEmail ? { email } : {}),
-    ...(hideEmail === 'all' ? {} : { emailConfirmed: email !== null, emailAuthFactor: false }),
+    // confirmed (the Bluesky app gates video upload on it). App passwords do not see it;
+    // OAuth without the email permission sees neither it nor its status.
+    ...(email !== null && emailView.address ? { email } : {}),
+    ...(emailView.status ? { emailConfirmed: email !== null, emailAuthFactor: false } : {}),
     active,
     ...(status ? { status } : {}),
   }
@@ -53,14 +58,7 @@ async function sessionView(ctx: XrpcContext, refresh: IssuedRefresh) {
     }),
     createRefreshToken(ctx.config, { jti: refresh.id, expiresAtMs: refresh.expiresAt, now }),
   ])
-  return { accessJwt, refreshJwt, ...(await accountView(ctx, appPassword !== null && 'address')) }
-}
-
-/** What of the email the caller may not see. */
-function emailHidden(auth: OwnerCredential | null): 'address' | 'all' | false {
-  if (auth?.type === 'session' && auth.appPassword !== null) return 'address'
-  if (auth?.type === 'oauth' && !scopeAllowsEmail(auth.scope)) return 'all'
-  return false
+  return { accessJwt, refreshJwt, ...(await accountView(ctx, emailViewOfLogin(appPassword))) }
 }
 
 const stringField = (body: Record<string, unknown>, name: string): string => {
@@ -91,7 +89,13 @@ export const sessionMethods: XrpcMethods = {
   'com.atproto.server.getSession': {
     type: 'query',
     auth: 'owner',
-    handler: async (ctx) => accountView(ctx, emailHidden(ctx.auth)),
+    handler: async (ctx) => {
+      const permissions = callerPermissions(ctx.auth)
+      return accountView(ctx, {
+        address: permissions.canReadEmail(),
+        status: permissions.canReadEmailStatus(),
+      })
+    },
   },
   'com.atproto.server.refreshSession': {
     type: 'procedure',
