@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { permissionsOf } from '../../src/worker/auth/permissions/permissions'
 import { currentNonce, isFreshNonce, NONCE_STEP_MS } from '../../src/worker/oauth/dpop-nonce'
 import { htuOf } from '../../src/worker/oauth/dpop-proof'
 import { authorizationRedirect } from '../../src/worker/oauth/redirect'
-import { checkRequestedScope, scopeAllowsEmail } from '../../src/worker/oauth/scope'
+import { checkRequestedScope } from '../../src/worker/oauth/scope'
 
 const SECRET = 'unit-test-jwt-secret-0123456789'
 
@@ -69,9 +70,11 @@ describe('scopes', () => {
   })
 
   it('lets only transition:email or account:email see the email', () => {
-    expect(scopeAllowsEmail('atproto transition:email')).toBe(true)
-    expect(scopeAllowsEmail('atproto account:email')).toBe(true)
-    expect(scopeAllowsEmail('atproto account:email?action=read')).toBe(true)
-    expect(scopeAllowsEmail('atproto transition:generic')).toBe(false)
+    const email = (scope: string) =>
+      permissionsOf({ type: 'oauth', did: 'did:web:x', scope, clientId: 'c', grantId: 'g' }).canReadEmail()
+    expect(email('atproto transition:email')).toBe(true)
+    expect(email('atproto account:email')).toBe(true)
+    expect(email('atproto account:email?action=read')).toBe(true)
+    expect(email('atproto transition:generic')).toBe(false)
   })
 })

@@ -5,6 +5,7 @@ import { param, readForm, requireAsProof } from './as-request'
 import { type OAuthClient, resolveClient } from './client'
 import { authenticateClient } from './client-auth'
 import { invalidRequest, invalidScope, OAuthError, unwrapOAuth } from './oauth-error'
+import { expandRequestedScope } from '../auth/permissions/permission-sets-worker'
 import { checkRequestedScope } from './scope'
 
 // Parameters PAR reads itself, or that only authenticate the client.
@@ -74,12 +75,15 @@ export async function pushAuthorizationRequest(
   const undeclared = scope.split(' ').find((t) => !declared.has(t))
   if (undeclared !== undefined)
     throw invalidScope(`Scope "${undeclared}" is not declared in the client metadata`)
+  // `include:` permission sets become concrete permissions here, once; refresh keeps them.
+  const expanded = await expandRequestedScope(scope, config)
+  if (!expanded.ok) throw invalidScope(expanded.message)
 
   const request: AuthorizationRequest = {
     clientId,
     clientAuth: authn.auth,
     redirectUri: redirectUriFor(client, p.redirect_uri),
-    scope,
+    scope: expanded.scope,
     state: p.state ?? null,
     codeChallenge: p.code_challenge,
     responseMode: p.response_mode ?? 'query',
