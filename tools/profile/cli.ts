@@ -3,6 +3,7 @@
 // and a V8 CPU profile of the PDS's isolate taken through wrangler's inspector.
 //   --writes N   measured and profiled writes (300)   --warmup N   writes first (200)
 //   --out DIR    where the summary and the .cpuprofile go (bench-results/profile)
+//   --source DIR profile another checkout (with src/ and the config files; this node_modules)
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       writes: { type: 'string', default: '300' },
       warmup: { type: 'string', default: '200' },
       out: { type: 'string', default: join(ROOT, 'bench-results', 'profile') },
+      source: { type: 'string', default: ROOT },
     },
   })
   const writes = Number(values.writes)
@@ -48,8 +50,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'edge-pds-profile-'))
   let pgid: number | null = null
   try {
-    const version = sourceVersion(ROOT)
-    const app = snapshotSource(ROOT, join(dir, 'app'))
+    const source = values.source
+    const version = sourceVersion(source)
+    const app = snapshotSource(source, join(dir, 'app'))
     const id = await createPdsIdentity(dir, await freePort())
     const inspectorPort = await freePort()
     pgid = await spawnPds(id, {
