@@ -118,6 +118,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     log,
   )
   const deliver = delivers ? () => ctx.waitUntil(delivery.wake()) : () => {}
+  const deliverAfterAnswer = delivers ? () => ctx.waitUntil(delivery.wakeSoon()) : () => {}
   const blobGc = new BlobGc({
     store: blobs,
     bucket: env.BLOBS,
@@ -142,7 +143,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     writes: new WriteGate({
       writer,
       isActive: () => lifecycle.status().active,
-      afterCommit: deliver,
+      afterCommit: deliverAfterAnswer,
       takeOrphaned: () => blobs.takeOrphaned(),
       collectSoon: () => blobGc.soon(),
     }),
