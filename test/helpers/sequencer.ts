@@ -5,7 +5,7 @@ export { sequencer }
 
 /**
  * Waits for the repo actor's delivery in progress, if any, to end (a hook, not a poll:
- * every commit asks for delivery before its RPC answers, and a restarted actor delivers what
+ * every commit wakes delivery before its RPC answers, and a restarted actor delivers what
  * is pending as it opens). Starts no delivery of its own.
  */
 async function deliveryIdle(): Promise<void> {

@@ -80,29 +80,6 @@ describe('OutboxDelivery', () => {
       expect(calls).toBeLessThanOrEqual(2)
     })
   })
-
-  it('wakeSoon calls the sequencer on a later turn, once for the wakes asked for meanwhile, and idle waits for it', async () => {
-    await withOutbox(async (outbox) => {
-      const seq = new FlakySequencer()
-      let calls = 0
-      const counting: SequencerTarget = {
-        append: (e) => {
-          calls += 1
-          return seq.append(e)
-        },
-      }
-      const delivery = new OutboxDelivery(outbox, counting, async () => {}, createLogger('repo'))
-      void delivery.wakeSoon()
-      outbox.append(event, new Date().toISOString())
-      void delivery.wakeSoon()
-      // Microtasks (what a caller's answer waits on) run first: nothing has been sent yet.
-      await Promise.resolve()
-      expect(calls).toBe(0)
-      await delivery.idle()
-      expect(calls).toBe(1)
-      expect(seq.received).toEqual([1, 2, 3, 4])
-    })
-  })
 })
 
 describe('OutboxDelivery acknowledgements', () => {

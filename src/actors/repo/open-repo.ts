@@ -118,7 +118,6 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     log,
   )
   const deliver = delivers ? () => ctx.waitUntil(delivery.wake()) : () => {}
-  const deliverAfterAnswer = delivers ? () => ctx.waitUntil(delivery.wakeSoon()) : () => {}
   const blobGc = new BlobGc({
     store: blobs,
     bucket: env.BLOBS,
@@ -143,7 +142,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     writes: new WriteGate({
       writer,
       isActive: () => lifecycle.status().active,
-      afterCommit: deliverAfterAnswer,
+      afterCommit: deliver,
       takeOrphaned: () => blobs.takeOrphaned(),
       collectSoon: () => blobGc.soon(),
     }),

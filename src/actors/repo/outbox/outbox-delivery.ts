@@ -32,8 +32,6 @@ export class OutboxDelivery {
   /** Highest outbox id the sequencer acknowledged, and the one last written to SQLite. */
   private acked: number | null = null
   private persisted = 0
-  /** A wake asked for by `wakeSoon` that has not started yet. */
-  private soon: Promise<void> | null = null
 
   constructor(
     private readonly outbox: Outbox,
@@ -47,23 +45,9 @@ export class OutboxDelivery {
     return this.runner.wake()
   }
 
-  /**
-   * `wake` on a later turn of the event loop, once for all the calls made until then: after
-   * a commit, reading the outbox and calling the sequencer are then no part of the write's
-   * answer (the actors share one thread locally, and an isolate in production).
-   */
-  wakeSoon(): Promise<void> {
-    this.soon ??= new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
-      this.soon = null
-      return this.wake()
-    })
-    return this.soon
-  }
-
-  /** Resolves when the delivery in progress or asked for (if any) ends; starts nothing. */
-  async idle(): Promise<void> {
-    if (this.soon) await this.soon
-    await this.runner.idle()
+  /** Resolves when the delivery in progress (if any) ends; starts nothing. */
+  idle(): Promise<void> {
+    return this.runner.idle()
   }
 
   /** Delivers until the outbox is empty; false when it stopped on a failure. */
