@@ -5,6 +5,16 @@ import { readLimited } from './read-limited'
 export const DEFAULT_JSON_LIMIT = 150_000
 
 /**
+ * A Content-Length within `limit`: the body is then read in one native call instead of
+ * chunk by chunk (HTTP framing holds the body to that length; the size is still checked).
+ */
+function declaredWithin(req: Request, limit: number): boolean {
+  const header = req.headers.get('content-length')
+  if (header === null || !/^\d+$/.test(header)) return false
+  return Number(header) <= limit
+}
+
+/**
  * Reads a JSON object body without trusting Content-Length: stops at `limit` bytes
  * with 413 PayloadTooLarge. A missing or non-JSON body is 400 InvalidRequest.
  */
@@ -17,8 +27,12 @@ export async function readJsonBody(
     throw invalidRequest(`Wrong request encoding (Content-Type): ${type || 'none'}`)
   }
   if (!req.body) throw invalidRequest('Request body is required')
-  const bytes = await readLimited(req.body, limit)
-  if (!bytes) throw new XRPCError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`)
+  const bytes = declaredWithin(req, limit)
+    ? new Uint8Array(await req.arrayBuffer())
+    : await readLimited(req.body, limit)
+  if (!bytes || bytes.byteLength > limit) {
+    throw new XRPCError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`)
+  }
   const text = new TextDecoder().decode(bytes)
   let parsed: unknown
   try {

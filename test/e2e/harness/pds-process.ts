@@ -34,6 +34,8 @@ export type SpawnOptions = {
    * own (an account moving in); by default the server is ready once it serves `id.did`'s.
    */
   readyPath?: string
+  /** More `wrangler dev` arguments (the profiler's `--inspector-port`). */
+  extraArgs?: string[]
 }
 
 /**
@@ -45,6 +47,7 @@ export type SpawnOptions = {
 export async function spawnPds(id: PdsIdentity, opts: SpawnOptions): Promise<number> {
   const out = openSync(opts.log, 'a')
   const { args, env } = wranglerDevCommand({ port: id.port, persistTo: id.stateDir, envFile: id.envFile })
+  args.push(...(opts.extraArgs ?? []))
   const child = spawn(WRANGLER_BIN, args, { cwd: opts.cwd, env, detached: true, stdio: ['ignore', out, out] })
   closeSync(out)
   // Set from the callbacks below; the cast stops TypeScript narrowing it to null for good.

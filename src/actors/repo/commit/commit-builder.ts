@@ -2,8 +2,9 @@ import { TID } from '@atproto/common-web'
 import type { Keypair } from '@atproto/crypto'
 import { encode } from '@atproto/lex-cbor'
 import { type Cid, cidForCbor } from '@atproto/lex-data'
-import { BlockMap, CidSet, type CommitData, DataDiff, MST, signCommit } from '@atproto/repo'
+import { BlockMap, CidSet, type CommitData, MST, signCommit } from '@atproto/repo'
 import { addCoveringProof } from './covering-proof'
+import { diffTrees, sealTree } from './tree-diff'
 
 /** A write whose record the Worker has already validated and encoded. */
 export type PreparedWrite =
@@ -63,8 +64,14 @@ export async function buildCommit(
       if ((await data.getEntries()).length === 0) data = await MST.create(data.storage)
     }
   }
-  const dataCid = await data.getPointer()
-  const diff = await DataDiff.of(data, head.data)
+  const sealed = new BlockMap()
+  const dataCid = await sealTree(data, sealed)
+  const changes = writes.map((w) => ({
+    key: dataKey(w),
+    prev: w.prev,
+    cid: w.action === 'delete' ? null : w.cid,
+  }))
+  const diff = await diffTrees(data, head.data, changes, sealed)
 
   const newBlocks = diff.newMstBlocks
   newBlocks.addMap(leaves.getMany(diff.newLeafCids.toList()).blocks)

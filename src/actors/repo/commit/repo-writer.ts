@@ -96,7 +96,7 @@ export class RepoWriter {
     if (input.swapCommit !== undefined && input.swapCommit !== head.cid.toString()) {
       return err('InvalidSwap', `Commit was at ${head.cid.toString()}`)
     }
-    const resolved = this.resolve(head.did, input.writes)
+    const resolved = await this.resolve(head, input.writes)
     if (!resolved.ok) return resolved
     const { writes, results } = resolved.value
     if (writes.length === 0) return ok({ commit: null, results })
@@ -189,11 +189,15 @@ export class RepoWriter {
     return isoNow(this.deps.clock ?? systemClock)
   }
 
-  /** Turns inputs into concrete creates, updates and deletes against the current index. */
-  private resolve(
-    did: string,
+  /**
+   * Turns inputs into concrete creates, updates and deletes against the current tree: the
+   * in-memory MST answers what each path holds (the record index says the same, from SQL).
+   */
+  private async resolve(
+    head: RepoHead,
     inputs: WriteInput[],
-  ): Result<{ writes: PreparedWrite[]; results: WriteResult[] }, RepoCode> {
+  ): Promise<Result<{ writes: PreparedWrite[]; results: WriteResult[] }, RepoCode>> {
+    const did = head.did
     const seen = new Set<string>()
     const writes: PreparedWrite[] = []
     const results: WriteResult[] = []
@@ -201,10 +205,10 @@ export class RepoWriter {
       const path = `${w.collection}/${w.rkey}`
       if (seen.has(path)) return err('InvalidRequest', `More than one write to ${path} in one commit`)
       seen.add(path)
-      const existing = this.deps.index.get(w.collection, w.rkey)
-      const prev = existing ? parseCid(existing.cid) : null
-      if ('swapRecord' in w && w.swapRecord !== undefined && (existing?.cid ?? null) !== w.swapRecord) {
-        return err('InvalidSwap', `Record was at ${existing?.cid ?? 'null'}`)
+      const prev = await head.data.get(path)
+      const prevString = prev?.toString() ?? null
+      if ('swapRecord' in w && w.swapRecord !== undefined && prevString !== w.swapRecord) {
+        return err('InvalidSwap', `Record was at ${prevString ?? 'null'}`)
       }
       const uri = `at://${did}/${path}`
       if (w.action === 'delete') {
