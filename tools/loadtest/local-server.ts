@@ -44,7 +44,8 @@ export async function startLocalServer(opts: { shards?: number; keepDir?: boolea
     if (opts.shards !== undefined) appendFileSync(id.envFile, `SUBSCRIBER_SHARDS=${opts.shards}\n`)
     // A load test writes far more than a person: the hourly write quota must not cut it short.
     appendFileSync(id.envFile, 'WRITE_LIMIT_RECORDS=100000000/1h\n')
-    await spawnPds(id, { cwd: app, log, onSpawned: (group) => (pgid = group) })
+    // As `npm start` runs it: without wrangler's request log.
+    await spawnPds(id, { cwd: app, log, logRequests: false, onSpawned: (group) => (pgid = group) })
     const target: Target = {
       baseUrl: id.baseUrl,
       firehoseUrl: firehoseUrlOf(id.baseUrl),

@@ -34,6 +34,11 @@ export type SpawnOptions = {
    * own (an account moving in); by default the server is ready once it serves `id.did`'s.
    */
   readyPath?: string
+  /**
+   * wrangler's request log and the Worker's info lines (default on: some tests read info
+   * lines from the log); the load tool turns it off, as `npm start` does.
+   */
+  logRequests?: boolean
 }
 
 /**
@@ -44,7 +49,12 @@ export type SpawnOptions = {
  */
 export async function spawnPds(id: PdsIdentity, opts: SpawnOptions): Promise<number> {
   const out = openSync(opts.log, 'a')
-  const { args, env } = wranglerDevCommand({ port: id.port, persistTo: id.stateDir, envFile: id.envFile })
+  const { args, env } = wranglerDevCommand({
+    port: id.port,
+    persistTo: id.stateDir,
+    envFile: id.envFile,
+    logRequests: opts.logRequests ?? true,
+  })
   const child = spawn(WRANGLER_BIN, args, { cwd: opts.cwd, env, detached: true, stdio: ['ignore', out, out] })
   closeSync(out)
   // Set from the callbacks below; the cast stops TypeScript narrowing it to null for good.
