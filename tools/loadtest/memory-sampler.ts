@@ -51,7 +51,7 @@ export function groupCpuTicks(pgid: number): number {
  * Whether a workerd runs the user's Worker rather than wrangler's dev proxy: wrangler
  * starts the proxy on the configured port and the Worker's on port 0 with an inspector.
  */
-function isUserWorkerd(pid: number): boolean {
+export function isUserWorkerd(pid: number): boolean {
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
     return cmdline.includes('--inspector-addr') || /--socket-addr=entry=[^\0]*:0(\0|$)/.test(cmdline)
