@@ -34,11 +34,15 @@ export type ProbeServer = { origin: string; pgid: number; stop: () => Promise<vo
  * started with (`wranglerDevCommand`, as `npm start` and the e2e suite use), on a free
  * port with fresh state in a temp directory; resolves once it answers.
  */
-export async function startProbe(): Promise<ProbeServer> {
+export async function startProbe(opts: { logRequests?: boolean } = {}): Promise<ProbeServer> {
   const dir = mkdtempSync(join(tmpdir(), 'edge-pds-probe-'))
   const log = join(dir, 'wrangler.log')
   const port = await freePort()
-  const { args, env } = wranglerDevCommand({ port, persistTo: join(dir, 'state') })
+  const { args, env } = wranglerDevCommand({
+    port,
+    persistTo: join(dir, 'state'),
+    logRequests: opts.logRequests,
+  })
   const out = openSync(log, 'a')
   const child = spawn(WRANGLER_BIN, args, {
     cwd: PROBE_DIR,
