@@ -1,6 +1,7 @@
 // `npm start`: the PDS on http://localhost:$PORT (default 8787) under local `wrangler dev`.
 // On first run it generates `.dev.vars` (a new identity and secrets) and prints the
-// login details once; later runs never print secrets.
+// login details once; later runs never print secrets. wrangler's per-request log is off
+// (it costs CPU on every request); `npm start -- --log-requests` turns it back on.
 
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -21,6 +22,43 @@ function parsePort(value) {
     process.exit(1)
   }
   return port
+}
+
+const USAGE = 'usage: npm start [-- --log-requests]'
+
+/** The options after `npm start --`; exits on anything else. */
+function parseArgs(argv) {
+  let logRequests = false
+  for (const arg of argv) {
+    if (arg === '--log-requests') logRequests = true
+    else {
+      console.error(`unknown option ${arg}\n${USAGE}`)
+      process.exit(2)
+    }
+  }
+  return { logRequests }
+}
+
+/**
+ * Prints one line once the PDS answers: without the request log wrangler prints no
+ * "Ready on" line of its own. Gives up quietly when wrangler exits first.
+ */
+async function announceWhenReady(port, logRequests, running) {
+  const url = `http://localhost:${port}`
+  while (running()) {
+    try {
+      const res = await fetch(`${url}/xrpc/_health`, { signal: AbortSignal.timeout(2_000) })
+      await res.body?.cancel()
+      if (res.ok) {
+        const hint = logRequests ? '' : ' (request log off: npm start -- --log-requests shows it)'
+        console.log(`PDS ready on ${url}${hint}`)
+        return
+      }
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500))
+  }
 }
 
 function printLoginDetails(vars) {
@@ -47,6 +85,7 @@ function printLoginDetails(vars) {
 }
 
 async function main() {
+  const { logRequests } = parseArgs(process.argv.slice(2))
   const port = parsePort(process.env.PORT)
   if (!existsSync(wranglerBin)) {
     console.error('wrangler is not installed: run `npm install` first.')
@@ -61,7 +100,18 @@ async function main() {
     printLoginDetails(vars)
   }
 
-  return runWranglerDev({ wranglerBin, cwd: root, port, persistTo: join(root, '.wrangler', 'state') })
+  let running = true
+  const exit = runWranglerDev({
+    wranglerBin,
+    cwd: root,
+    port,
+    persistTo: join(root, '.wrangler', 'state'),
+    logRequests,
+  }).finally(() => {
+    running = false
+  })
+  void announceWhenReady(port, logRequests, () => running)
+  return exit
 }
 
 process.exitCode = await main()

@@ -1,6 +1,11 @@
 // Types for wrangler-dev.mjs, which the TypeScript end-to-end suite imports.
 
-export declare function wranglerDevCommand(opts: { port: number; persistTo: string; envFile?: string }): {
+export declare function wranglerDevCommand(opts: {
+  port: number
+  persistTo: string
+  envFile?: string
+  logRequests?: boolean
+}): {
   args: string[]
   env: Record<string, string | undefined>
 }
@@ -10,4 +15,5 @@ export declare function runWranglerDev(opts: {
   cwd: string
   port: number
   persistTo: string
+  logRequests?: boolean
 }): Promise<number>

@@ -1,5 +1,6 @@
-import { decode, decodeAll, encode } from '@atproto/lex-cbor'
+import { decodeAll, encode } from '@atproto/lex-cbor'
 import type { LexMap } from '@atproto/lex-data'
+import { spliceSeq } from './seq-splice'
 
 /** A sequenced, ready-to-send firehose frame. */
 export type StoredFrame = { seq: number; frame: Uint8Array }
@@ -20,10 +21,25 @@ export function errorFrame(error: 'FutureCursor' | 'ConsumerTooSlow', message?: 
   return concat(encode({ op: -1 }), encode(message === undefined ? { error } : { error, message }))
 }
 
-/** Adds the sequence number to a stored event body and frames it. */
+/** Each event type's encoded header, built once: every frame of a type starts with it. */
+const HEADERS = new Map<EventType, Uint8Array>()
+
+function headerOf(type: EventType): Uint8Array {
+  let header = HEADERS.get(type)
+  if (!header) {
+    header = encode({ op: 1, t: type })
+    HEADERS.set(type, header)
+  }
+  return header
+}
+
+/**
+ * Adds the sequence number to a stored event body and frames it: the header and the body
+ * spliced with `seq` (seq-splice.ts), the same bytes as encoding the decoded body with
+ * `seq` (`messageFrame`) without decoding or re-encoding anything.
+ */
 export function sequencedFrame(type: EventType, bodyWithoutSeq: Uint8Array, seq: number): Uint8Array {
-  const body = decode(bodyWithoutSeq) as LexMap
-  return messageFrame(type, { ...body, seq })
+  return spliceSeq(bodyWithoutSeq, seq, headerOf(type))
 }
 
 /** Splits a frame back into header and body (for tests and tools). */

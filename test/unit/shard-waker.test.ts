@@ -54,4 +54,32 @@ describe('ShardWaker', () => {
     notifier.wake(['s'], 3)
     expect(calls.at(-1)?.seqs).toEqual([])
   })
+
+  it('makes a shard its stub once, and a new one after a call failed', async () => {
+    let made = 0
+    let fail = false
+    const errors: string[] = []
+    const notifier = new ShardWaker(
+      () => {
+        made += 1
+        return { wake: async () => (fail ? Promise.reject(new Error('broken')) : undefined) }
+      },
+      () => null,
+      (name) => errors.push(name),
+    )
+    const settle = () => new Promise((r) => setTimeout(r, 0))
+    for (let head = 1; head <= 3; head++) {
+      notifier.wake(['s'], head)
+      await settle()
+    }
+    expect(made).toBe(1)
+    fail = true
+    notifier.wake(['s'], 4)
+    await settle()
+    fail = false
+    notifier.wake(['s'], 5)
+    await settle()
+    expect(errors).toEqual(['s'])
+    expect(made).toBe(2)
+  })
 })

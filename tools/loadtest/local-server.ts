@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { freePort } from '../../test/e2e/harness/free-port'
 import { createPdsIdentity } from '../../test/e2e/harness/pds-identity'
 import { logTail, spawnPds } from '../../test/e2e/harness/pds-process'
-import { stopGroup } from '../../test/e2e/harness/process-group'
+import { groupMembers, stopGroup } from '../../test/e2e/harness/process-group'
+import { isUserWorkerd } from './memory-sampler'
 import { snapshotSource, sourceVersion } from './source-snapshot'
 import { firehoseUrlOf, type Target } from './target'
 
@@ -15,6 +16,21 @@ export type LocalServer = { target: Target; dir: string; log: string; stop: () =
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 /** wrangler dev's line when it rebuilt the worker after a source change (wrangler 4). */
 const RELOAD_LINE = 'Reloading local server'
+
+/**
+ * Counts reloads from the workerd that runs the Worker: miniflare starts a new one on
+ * each reload. The log line says so too, but only with the request log on (wrangler
+ * prints it at the level `npm start` now leaves out).
+ */
+function reloadCounter(pgid: () => number | null, log: string): () => number {
+  const seen = new Set<number>()
+  return () => {
+    const group = pgid()
+    if (group !== null)
+      for (const p of groupMembers(group)) if (p.comm === 'workerd' && isUserWorkerd(p.pid)) seen.add(p.pid)
+    return Math.max(seen.size - 1, countReloads(log))
+  }
+}
 
 /**
  * Starts the PDS under local `wrangler dev` from a snapshot of the source, with the e2e
@@ -44,7 +60,8 @@ export async function startLocalServer(opts: { shards?: number; keepDir?: boolea
     if (opts.shards !== undefined) appendFileSync(id.envFile, `SUBSCRIBER_SHARDS=${opts.shards}\n`)
     // A load test writes far more than a person: the hourly write quota must not cut it short.
     appendFileSync(id.envFile, 'WRITE_LIMIT_RECORDS=100000000/1h\n')
-    await spawnPds(id, { cwd: app, log, onSpawned: (group) => (pgid = group) })
+    // As `npm start` runs it: without wrangler's request log.
+    await spawnPds(id, { cwd: app, log, logRequests: false, onSpawned: (group) => (pgid = group) })
     const target: Target = {
       baseUrl: id.baseUrl,
       firehoseUrl: firehoseUrlOf(id.baseUrl),
@@ -52,7 +69,7 @@ export async function startLocalServer(opts: { shards?: number; keepDir?: boolea
       token: id.authToken,
       serverPgid: pgid,
       description: `local wrangler dev on ${id.baseUrl} (${version}, copied at start), fresh state${opts.shards === undefined ? '' : `, SUBSCRIBER_SHARDS=${opts.shards}`}`,
-      reloads: () => countReloads(log),
+      reloads: reloadCounter(() => pgid, log),
     }
     return { target, dir, log, stop }
   } catch (e) {

@@ -12,6 +12,11 @@ export type ServerResources = {
   startWorkerdRssMiB: number
   /** CPU seconds (user + system) the workerd processes used during the phase. */
   workerdCpuSeconds: number
+  /**
+   * Of those, the PDS's own workerd (the Worker and every Durable Object), without the
+   * one that runs wrangler's dev proxy in front of it.
+   */
+  pdsWorkerdCpuSeconds: number
   samples: number
   /** workerd RSS over the phase: milliseconds since its start, MiB. */
   series: { t: number; mib: number }[]
@@ -19,7 +24,7 @@ export type ServerResources = {
 
 // Linux constants; `getconf PAGESIZE` and `getconf CLK_TCK` on x86-64 and arm64.
 const PAGE_BYTES = 4096
-const TICKS_PER_SECOND = 100
+export const TICKS_PER_SECOND = 100
 const MIB = 1024 * 1024
 
 /** RSS in bytes and CPU ticks (utime + stime) of a process, from /proc; null once it exited. */
@@ -35,11 +40,32 @@ function readProc(pid: number): { rss: number; ticks: number } | null {
   }
 }
 
+/** CPU ticks (user + system) used so far by the live processes of group `pgid`. */
+export function groupCpuTicks(pgid: number): number {
+  let ticks = 0
+  for (const p of groupMembers(pgid)) ticks += readProc(p.pid)?.ticks ?? 0
+  return ticks
+}
+
+/**
+ * Whether a workerd runs the user's Worker rather than wrangler's dev proxy: wrangler
+ * starts the proxy on the configured port and the Worker's on port 0 with an inspector.
+ */
+export function isUserWorkerd(pid: number): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    return cmdline.includes('--inspector-addr') || /--socket-addr=entry=[^\0]*:0(\0|$)/.test(cmdline)
+  } catch {
+    return false
+  }
+}
+
 /** RSS sums and each workerd's CPU ticks, by pid (a restarted workerd has a new pid). */
 function snapshot(pgid: number) {
   let workerdRss = 0
   let groupRss = 0
   const workerdTicks = new Map<number, number>()
+  const userWorkerds = new Set<number>()
   for (const p of groupMembers(pgid)) {
     const proc = readProc(p.pid)
     if (!proc) continue
@@ -47,9 +73,10 @@ function snapshot(pgid: number) {
     if (p.comm === 'workerd') {
       workerdRss += proc.rss
       workerdTicks.set(p.pid, proc.ticks)
+      if (isUserWorkerd(p.pid)) userWorkerds.add(p.pid)
     }
   }
-  return { workerdRss, groupRss, workerdTicks }
+  return { workerdRss, groupRss, workerdTicks, userWorkerds }
 }
 
 /**
@@ -66,8 +93,10 @@ export function startMemorySampler(pgid: number, intervalMs = 200): { stop: () =
   let peakGroup = first.groupRss
   const startTicks = new Map(first.workerdTicks)
   const lastTicks = new Map(first.workerdTicks)
+  const userWorkerds = new Set(first.userWorkerds)
   const sample = () => {
     const now = snapshot(pgid)
+    for (const pid of now.userWorkerds) userWorkerds.add(pid)
     peakWorkerd = Math.max(peakWorkerd, now.workerdRss)
     peakGroup = Math.max(peakGroup, now.groupRss)
     for (const [pid, ticks] of now.workerdTicks) {
@@ -82,12 +111,18 @@ export function startMemorySampler(pgid: number, intervalMs = 200): { stop: () =
       clearInterval(timer)
       sample()
       let ticks = 0
-      for (const [pid, last] of lastTicks) ticks += last - (startTicks.get(pid) ?? 0)
+      let userTicks = 0
+      for (const [pid, last] of lastTicks) {
+        const used = last - (startTicks.get(pid) ?? 0)
+        ticks += used
+        if (userWorkerds.has(pid)) userTicks += used
+      }
       return {
         peakWorkerdRssMiB: round(peakWorkerd / MIB),
         peakGroupRssMiB: round(peakGroup / MIB),
         startWorkerdRssMiB: round(first.workerdRss / MIB),
         workerdCpuSeconds: round(ticks / TICKS_PER_SECOND),
+        pdsWorkerdCpuSeconds: round(userTicks / TICKS_PER_SECOND, 2),
         samples: series.length,
         series,
       }
@@ -95,4 +130,4 @@ export function startMemorySampler(pgid: number, intervalMs = 200): { stop: () =
   }
 }
 
-const round = (v: number) => Math.round(v * 10) / 10
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits

@@ -136,6 +136,7 @@ export async function runPhase(target: Target, o: PhaseOptions, progress: Progre
       count: o.writes,
       concurrency: o.concurrency,
       label: `loadtest ${o.label}`,
+      recordBytes: o.recordBytes,
       onWrite: (s) => {
         if (s.rev !== undefined) tracker.ack(s.rev)
         writesStart = Math.min(writesStart ?? s.startedAt, s.startedAt)

@@ -1,4 +1,5 @@
-import type { Report, ScenarioResult } from './result-types'
+import type { LeanFigure } from './lean-client'
+import type { Report, ScenarioResult, TargetCheck } from './result-types'
 
 /** One row per scenario: the numbers the README table and the HTML summary show. */
 export const SUMMARY_COLUMNS = [
@@ -64,12 +65,60 @@ export function summaryRow(s: ScenarioResult): string[] {
 
 const cell = (v: string) => v.replace(/\|/g, '\\|')
 
-/** The summary as a Markdown table (for the README), with the machine line under it. */
+const table = (columns: readonly string[], rows: string[][]) => [
+  `| ${columns.join(' | ')} |`,
+  `| ${columns.map(() => '---').join(' | ')} |`,
+  ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+]
+
+const PLATFORM_COLUMNS = [
+  'Shape',
+  'Clients',
+  'Requests/s (median of 3)',
+  'Runs',
+  'p50 / p99 (ms)',
+  'Server CPU per request (ms)',
+  'vs sign + insert',
+]
+
+function platformRows(figures: LeanFigure[], signInsert: number | undefined): string[][] {
+  return figures.map((f) => [
+    f.name,
+    String(f.clients),
+    n1(f.perSecond),
+    f.runs.map(n1).join(', '),
+    `${n1(f.p50)} / ${n1(f.p99)}`,
+    f.cpuMsPerRequest === null ? '–' : f.cpuMsPerRequest.toFixed(2),
+    signInsert ? `${(f.perSecond / signInsert).toFixed(2)}×` : '–',
+  ])
+}
+
+const TARGET_COLUMNS = ['Target', 'Goal', 'Measured', 'Result']
+
+function targetRow(t: TargetCheck, scenario?: string): string[] {
+  const result = t.met === null ? 'not applicable' : t.met ? 'met' : (t.shortfall ?? 'missed')
+  return [scenario ? `${t.name} (${scenario})` : t.name, t.goal, t.measured, result]
+}
+
+/**
+ * The summary as Markdown (for the README): the scenario table, the platform probe and
+ * the lean client's figures, every target met or missed by how much, and the machine line.
+ */
 export function summaryMarkdown(r: Report): string {
-  const head = `| ${SUMMARY_COLUMNS.join(' | ')} |`
-  const rule = `| ${SUMMARY_COLUMNS.map(() => '---').join(' | ')} |`
-  const rows = r.scenarios.map((s) => `| ${summaryRow(s).map(cell).join(' | ')} |`)
+  const out = table(SUMMARY_COLUMNS, r.scenarios.map(summaryRow))
+  if (r.platform) {
+    const signInsert = r.platform.probes.find((p) => p.name.includes('sign'))?.perSecond
+    out.push(
+      '',
+      ...table(PLATFORM_COLUMNS, platformRows([...r.platform.probes, ...r.platform.pds], signInsert)),
+    )
+  }
+  const targets = [
+    ...(r.benchTargets ?? []).map((t) => targetRow(t)),
+    ...r.scenarios.flatMap((s) => s.targets.map((t) => targetRow(t, s.name))),
+  ]
+  if (targets.length > 0) out.push('', ...table(TARGET_COLUMNS, targets))
   const m = r.machine
   const note = `${m.cpus} × ${m.cpuModel}, Node ${m.node}, ${r.server}; load average ${m.loadAverageStart.join(' ')} at start, ${m.loadAverageEnd.join(' ')} at end; ${r.startedAt}, ${r.durationSeconds} s.`
-  return [head, rule, ...rows, '', note].join('\n')
+  return [...out, '', note].join('\n')
 }

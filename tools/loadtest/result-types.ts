@@ -1,6 +1,8 @@
 import type { DeliveryCount } from './delivery-count'
+import type { FanoutCost } from './fanout-cost'
 import type { SubscriberClass } from './firehose-subscriber'
 import type { ServerResources } from './memory-sampler'
+import type { PlatformResult } from './platform'
 import type { SeriesPoint, Summary } from './stats'
 
 /** One phase: N subscribers connected, then M writes, then a bounded drain. */
@@ -16,6 +18,8 @@ export type PhaseOptions = {
   slowRate: number
   /** How long after the last write healthy and slow subscribers get to receive everything. */
   drainTimeoutMs: number
+  /** Pad each record to about this many bytes (a record of an unknown collection); default a short post. */
+  recordBytes?: number
 }
 
 /** What one class of subscribers got. Lag is counted from the write's acknowledgement. */
@@ -115,4 +119,10 @@ export type Report = {
   /** How the baseline was taken, in words. */
   baselineMethod: string
   scenarios: ScenarioResult[]
+  /** The bench only: the platform probe and the lean client's createRecord, same run. */
+  platform?: PlatformResult
+  /** The bench only: fan-out CPU per frame per socket. */
+  fanout?: FanoutCost | null
+  /** The bench only: targets that span scenarios (probe ratio, fan-out CPU). */
+  benchTargets?: TargetCheck[]
 }

@@ -19,6 +19,7 @@ export function runWritesOffThread(target: WriteTarget, opts: WriteOptions): Pro
     count: opts.count,
     concurrency: opts.concurrency,
     label: opts.label,
+    recordBytes: opts.recordBytes,
   }
   return new Promise((resolve, reject) => {
     const samples: WriteSample[] = []

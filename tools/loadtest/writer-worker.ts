@@ -6,7 +6,13 @@ import type { WriterJob, WriterMessage } from './writer-thread'
 
 const port = parentPort
 if (!port) throw new Error('writer-worker.ts runs as a worker thread')
-const { target, count, concurrency, label } = workerData as WriterJob
+const { target, count, concurrency, label, recordBytes } = workerData as WriterJob
 const post = (m: WriterMessage) => port.postMessage(m)
-await runWrites(target, { count, concurrency, label, onWrite: (sample) => post({ type: 'sample', sample }) })
+await runWrites(target, {
+  count,
+  concurrency,
+  label,
+  recordBytes,
+  onWrite: (sample) => post({ type: 'sample', sample }),
+})
 post({ type: 'done' })

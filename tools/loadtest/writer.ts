@@ -17,11 +17,18 @@ export type WriteOptions = {
   concurrency: number
   /** Put in the record text, to tell runs apart in the repo. */
   label: string
+  /** Pad each record to about this many bytes (see PADDED_COLLECTION); a short post without. */
+  recordBytes?: number
   /** Called after every write (for progress). */
   onWrite?: (sample: WriteSample) => void
 }
 
 const COLLECTION = 'app.bsky.feed.post'
+/**
+ * Large records go to a collection without a lexicon (stored as `unknown`, as any PDS
+ * does), since a post's text is capped far below 16 KB.
+ */
+export const PADDED_COLLECTION = 'dev.edgepds.bench.padded'
 const REQUEST_TIMEOUT_MS = 30_000
 /** A run whose writes all fail (wrong token, server gone) stops instead of timing out M times. */
 const MAX_CONSECUTIVE_FAILURES = 10
@@ -29,15 +36,29 @@ const MAX_CONSECUTIVE_FAILURES = 10
 /** What the writer needs of the target: plain data, so it can be sent to a worker thread. */
 export type WriteTarget = Pick<Target, 'baseUrl' | 'did' | 'token'>
 
-async function createRecord(target: WriteTarget, text: string): Promise<{ rev?: string; error?: string }> {
+/** The record of one write: a short post, or a padded record of about `bytes`. */
+function recordOf(text: string, bytes: number | undefined): { collection: string; record: object } {
+  const createdAt = new Date().toISOString()
+  if (bytes === undefined) return { collection: COLLECTION, record: { $type: COLLECTION, text, createdAt } }
+  // Varied text, so that no layer can get away with compressing it.
+  let padding = ''
+  while (padding.length < bytes) padding += Math.random().toString(36).slice(2)
+  return {
+    collection: PADDED_COLLECTION,
+    record: { $type: PADDED_COLLECTION, text, createdAt, padding: padding.slice(0, bytes) },
+  }
+}
+
+async function createRecord(
+  target: WriteTarget,
+  text: string,
+  bytes: number | undefined,
+): Promise<{ rev?: string; error?: string }> {
+  const { collection, record } = recordOf(text, bytes)
   const res = await fetch(`${target.baseUrl}/xrpc/com.atproto.repo.createRecord`, {
     method: 'POST',
     headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      repo: target.did,
-      collection: COLLECTION,
-      record: { $type: COLLECTION, text, createdAt: new Date().toISOString() },
-    }),
+    body: JSON.stringify({ repo: target.did, collection, record }),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   })
   const body = (await res.json().catch(() => ({}))) as { commit?: { rev?: unknown }; error?: unknown }
@@ -61,7 +82,7 @@ export async function runWrites(target: WriteTarget, opts: WriteOptions): Promis
       const startedAt = now()
       let outcome: { rev?: string; error?: string }
       try {
-        outcome = await createRecord(target, `${opts.label} #${i}`)
+        outcome = await createRecord(target, `${opts.label} #${i}`, opts.recordBytes)
       } catch (e) {
         outcome = { error: (e as Error).message }
       }

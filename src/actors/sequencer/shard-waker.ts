@@ -18,6 +18,11 @@ export class ShardWaker {
   private readonly pending = new Map<string, number>()
   /** The head each shard last acknowledged: where its next frames start. */
   private readonly acknowledged = new Map<string, number>()
+  /**
+   * Each shard's stub, made once (naming a Durable Object hashes its name); dropped after
+   * a failed call, since a stub whose object broke stays broken.
+   */
+  private readonly targets = new Map<string, ShardTarget>()
 
   constructor(
     private readonly shard: (name: string) => ShardTarget,
@@ -37,11 +42,17 @@ export class ShardWaker {
     this.inFlight.add(name)
     const after = this.acknowledged.get(name)
     const frames = after === undefined ? [] : (this.recent(after, head) ?? [])
-    this.shard(name)
+    let target = this.targets.get(name)
+    if (!target) {
+      target = this.shard(name)
+      this.targets.set(name, target)
+    }
+    target
       .wake(head, frames)
       .then(() => this.acknowledged.set(name, Math.max(head, this.acknowledged.get(name) ?? 0)))
       .catch((e) => {
         this.acknowledged.delete(name)
+        this.targets.delete(name)
         this.onError(name, e)
       })
       .finally(() => {

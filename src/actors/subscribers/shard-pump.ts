@@ -103,6 +103,8 @@ export class ShardPump {
   /** When each held socket was first held back since it was last caught up. */
   private readonly heldSince = new WeakMap<SubscriberSocket, number>()
   private tickPending = false
+  /** The socket list budgets were last trimmed for: the list only changes when sockets do. */
+  private trimmedFor: SubscriberSocket[] | null = null
   /** Sockets cut off with ConsumerTooSlow since this pump started. */
   cutOff = 0
   private turn = 0
@@ -137,7 +139,10 @@ export class ShardPump {
   /** One round over the lagging sockets; true when another round should follow at once. */
   private async pass(): Promise<boolean> {
     const all = this.sockets()
-    this.budgets.keepOnly(new Set(all.map((s) => s.client)))
+    if (all !== this.trimmedFor) {
+      this.budgets.keepOnly(new Set(all.map((s) => s.client)))
+      this.trimmedFor = all
+    }
     const now = this.clock.now()
     const lagging = all.filter((s) => {
       if (s.state.sentSeq < this.head) return true

@@ -8,6 +8,12 @@ import { parseState, type SubscriptionState } from './subscription-state'
  * @NOTE A Durable Object does not hibernate while a timer is pending, so the
  * attachments are current whenever the shard hibernates; an eviction without
  * hibernation closes the sockets, and their clients reconnect with a cursor.
+ *
+ * The list of open sockets is built once and kept until a socket is added, forgotten
+ * or closed here: the pump asks for it on every pass, and asking the runtime
+ * (`getWebSockets`, each `readyState`) each time cost more per socket than serving it.
+ * A socket the peer closed before its close event arrives fails its send; that socket
+ * is then forgotten (its close event forgets it again, harmlessly).
  */
 export class SocketRegistry {
   private readonly states = new Map<WebSocket, SubscriptionState>()
@@ -15,6 +21,7 @@ export class SocketRegistry {
   private readonly dirty = new Set<WebSocket>()
   private timer: ReturnType<typeof setTimeout> | null = null
   private flushWaiters: (() => void)[] = []
+  private list: SubscriberSocket[] | null = null
 
   constructor(
     private readonly all: () => WebSocket[],
@@ -24,12 +31,14 @@ export class SocketRegistry {
 
   /** The open sockets, read from attachments only the first time each is seen. */
   open(): SubscriberSocket[] {
+    if (this.list) return this.list
     const out: SubscriberSocket[] = []
     for (const ws of this.all()) {
       if (ws.readyState !== WebSocket.OPEN) continue
       const adapter = this.adapters.get(ws) ?? this.adapt(ws)
       if (adapter) out.push(adapter)
     }
+    this.list = out
     return out
   }
 
@@ -37,12 +46,14 @@ export class SocketRegistry {
   add(ws: WebSocket, state: SubscriptionState): void {
     ws.serializeAttachment(state)
     this.states.set(ws, state)
+    this.list = null
   }
 
   forget(ws: WebSocket): void {
     this.states.delete(ws)
     this.adapters.delete(ws)
     this.dirty.delete(ws)
+    this.list = null
   }
 
   /** Writes every changed state to its attachment now. */
@@ -74,16 +85,26 @@ export class SocketRegistry {
         return registry.states.get(ws) ?? initial
       },
       setState(next) {
+        if (!registry.adapters.has(ws)) return // forgotten: closed meanwhile
         registry.states.set(ws, next)
         registry.dirty.add(ws)
         registry.timer ??= setTimeout(() => registry.flush(), registry.flushDelayMs)
       },
-      send: (frame) => ws.send(frame),
+      send: (frame) => {
+        try {
+          ws.send(frame)
+        } catch {
+          this.forget(ws) // closed by the peer; its close event has not arrived yet
+        }
+      },
       bufferedAmount: () => {
         const amount = (ws as { bufferedAmount?: unknown }).bufferedAmount
         return typeof amount === 'number' ? amount : undefined
       },
-      close: (code, reason) => ws.close(code, reason),
+      close: (code, reason) => {
+        this.forget(ws)
+        ws.close(code, reason)
+      },
     }
     this.adapters.set(ws, adapter)
     return adapter

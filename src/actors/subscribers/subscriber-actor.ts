@@ -67,7 +67,7 @@ export class SubscriberActor extends DurableObject<Env> {
 
   /** The sequencer's word that the log reached `head`. */
   async wake(head: number, frames: StoredFrame[] = []): Promise<void> {
-    if (this.ctx.getWebSockets().length === 0) {
+    if (this.sockets.open().length === 0) {
       await this.unregister()
       return
     }

@@ -36,6 +36,11 @@ export type SpawnOptions = {
   readyPath?: string
   /** More `wrangler dev` arguments (the profiler's `--inspector-port`). */
   extraArgs?: string[]
+  /**
+   * wrangler's request log and the Worker's info lines (default on: some tests read info
+   * lines from the log); the load tool turns it off, as `npm start` does.
+   */
+  logRequests?: boolean
 }
 
 /**
@@ -46,7 +51,12 @@ export type SpawnOptions = {
  */
 export async function spawnPds(id: PdsIdentity, opts: SpawnOptions): Promise<number> {
   const out = openSync(opts.log, 'a')
-  const { args, env } = wranglerDevCommand({ port: id.port, persistTo: id.stateDir, envFile: id.envFile })
+  const { args, env } = wranglerDevCommand({
+    port: id.port,
+    persistTo: id.stateDir,
+    envFile: id.envFile,
+    logRequests: opts.logRequests ?? true,
+  })
   args.push(...(opts.extraArgs ?? []))
   const child = spawn(WRANGLER_BIN, args, { cwd: opts.cwd, env, detached: true, stdio: ['ignore', out, out] })
   closeSync(out)
