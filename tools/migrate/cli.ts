@@ -89,4 +89,5 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main()
+// Exit at once: a stdin left open for a prompt would keep the process alive.
+process.exit(await main())
