@@ -49,6 +49,8 @@ describe('npm run migrate between the reference PDS and this one, with a real PL
   let dir = ''
   let directory: PlcDirectory
   let ref: ReferencePds
+  /** A second, fresh reference PDS the account moves out to: it has to createAccount. */
+  let ref2: ReferencePds
   let ours: PdsIdentity
   let pgid: number | null = null
   let did = ''
@@ -65,6 +67,11 @@ describe('npm run migrate between the reference PDS and this one, with a real PL
       dir: join(dir, 'reference'),
     })
 
+    ref2 = await startReferencePds({
+      port: await freePort(),
+      plcUrl: directory.url,
+      dir: join(dir, 'reference-2'),
+    })
     const alice = new AtpAgent({ service: ref.url })
     await alice.createAccount({ handle: HANDLE, email: 'alice@mail.test', password: REF_PASSWORD })
     did = alice.assertDid
@@ -93,7 +100,7 @@ describe('npm run migrate between the reference PDS and this one, with a real PL
     ours = { ...ours, did, handle: HANDLE }
     pgid = await spawnPds(ours, { cwd: ROOT, log: join(dir, 'pds.log'), readyPath: '/xrpc/_health' })
 
-    follower = new AccountFollower(did, [ref.url, ours.baseUrl], directory.url)
+    follower = new AccountFollower(did, [ref.url, ours.baseUrl, ref2.url], directory.url)
     follower.start()
     reportCheck(
       'migration setup',
@@ -105,6 +112,7 @@ describe('npm run migrate between the reference PDS and this one, with a real PL
     await follower?.stop()
     if (pgid !== null) await stopGroup(pgid)
     await ref?.stop()
+    await ref2?.stop()
     await directory?.close()
     if (dir && !process.env.E2E_KEEP_DIR) rmSync(dir, { recursive: true, force: true })
   })
@@ -181,21 +189,24 @@ describe('npm run migrate between the reference PDS and this one, with a real PL
     )
   })
 
-  it('moves back out to the reference PDS', async () => {
+  it('moves out to a fresh reference PDS, which creates the account with our service JWT', async () => {
     const neu = new AtpAgent({ service: ours.baseUrl })
     await neu.login({ identifier: did, password: ours.password })
     const atOurs = await snapshotAccount(neu, did, (await currentIdentity(directory, did)).didKey)
     const eventsBefore = follower.events.length
     const run = await runMigrate({
-      args: ['--from', ours.baseUrl, '--to', ref.url],
+      args: ['--from', ours.baseUrl, '--to', ref2.url, '--email', 'alice@mail.test'],
       env: { MIGRATE_OLD_PASSWORD: ours.password, MIGRATE_NEW_PASSWORD: REF_PASSWORD },
     })
     expect(run.code, run.stderr.join('\n')).toBe(0)
     expect(run.stderr).toContain('PLC token: read from the old edge-pds host')
+    expect(run.stderr).toContain(
+      `created the account at ${ref2.url} (${ref2.serviceDid}), deactivated until the move completes`,
+    )
 
     const identity = await currentIdentity(directory, did)
-    expect(identity.pds).toBe(ref.url)
-    const back = new AtpAgent({ service: ref.url })
+    expect(identity.pds).toBe(ref2.url)
+    const back = new AtpAgent({ service: ref2.url })
     await back.login({ identifier: did, password: REF_PASSWORD })
     expect((await neu.com.atproto.server.checkAccountStatus()).data.activated).toBe(false)
 
@@ -211,20 +222,20 @@ describe('npm run migrate between the reference PDS and this one, with a real PL
     atOurs.records.set(posted.data.uri.split('/').slice(-2).join('/'), posted.data.cid)
     expectSameAccount(there, atOurs)
     await waitFor(() =>
-      follower.events.slice(eventsBefore).some((e) => e.host === ref.url && e.type === 'commit'),
+      follower.events.slice(eventsBefore).some((e) => e.host === ref2.url && e.type === 'commit'),
     )
-    const refTypes = follower.typesFrom(ref.url, eventsBefore)
+    const refTypes = follower.typesFrom(ref2.url, eventsBefore)
     expect(refTypes).toEqual(expect.arrayContaining(['account:active', 'identity', 'sync', 'commit']))
     expect(refTypes.lastIndexOf('sync')).toBeLessThan(refTypes.lastIndexOf('commit'))
     expect(follower.typesFrom(ours.baseUrl, eventsBefore)).toContain('account:inactive')
     const newCommit = follower.events
       .slice(eventsBefore)
-      .find((e) => e.host === ref.url && e.type === 'commit')
+      .find((e) => e.host === ref2.url && e.type === 'commit')
     expect(newCommit?.fromCurrentHost).toBe(true)
     expect(follower.errors).toEqual([])
     reportCheck(
       'migrate out',
-      `${there.records.size} records, ${there.blobs.size} blobs, preferences back at the reference PDS; PLC names it; relay saw ${refTypes.join(', ')} from it`,
+      `${there.records.size} records, ${there.blobs.size} blobs, preferences at the new reference PDS (created with our getServiceAuth JWT); PLC names it; relay saw ${refTypes.join(', ')} from it`,
     )
   })
 })

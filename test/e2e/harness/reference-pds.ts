@@ -43,7 +43,8 @@ export async function startReferencePds(o: {
       PDS_JWT_SECRET: randomBytes(24).toString('hex'),
       PDS_ADMIN_PASSWORD: randomBytes(24).toString('hex'),
       PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX: randomBytes(32).toString('hex'),
-      PDS_DID_PLC_URL: o.plcUrl,
+      // Its DID resolver (service-auth issuers) refuses IP-address hosts: "Invalid hostname".
+      PDS_DID_PLC_URL: o.plcUrl.replace('//127.0.0.1:', '//localhost:'),
       PDS_DEV_MODE: 'true',
       PDS_INVITE_REQUIRED: 'false',
       PDS_SERVICE_HANDLE_DOMAINS: '.test',
@@ -52,7 +53,9 @@ export async function startReferencePds(o: {
       // Preferences are served only with an AppView configured; nothing here calls it.
       PDS_BSKY_APP_VIEW_URL: 'http://127.0.0.1:9',
       PDS_BSKY_APP_VIEW_DID: 'did:web:appview.invalid',
-      LOG_ENABLED: 'false',
+      LOG_ENABLED: 'true',
+      LOG_LEVEL: 'warn',
+      LOG_DESTINATION: join(o.dir, 'reference-pds.log'),
     },
   })
   const waiting = new Map<string, (token: string) => void>()
