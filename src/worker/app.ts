@@ -16,6 +16,7 @@ import { accountStatusMethods } from './routes/account-status'
 import { appPasswordMethods } from './routes/app-passwords'
 import { blobUploadMethods } from './routes/blob-upload'
 import { blobMethods } from './routes/blobs'
+import { createAccountMethods } from './routes/create-account'
 import { emailMethods } from './routes/email'
 import { identityHandleMethods } from './routes/identity-handle'
 import { identityPlcMethods } from './routes/identity-plc'
@@ -46,6 +47,7 @@ const handleXrpc = createXrpcRouter(
     ...blobUploadMethods,
     ...blobMethods,
     ...sessionMethods,
+    ...createAccountMethods,
     ...appPasswordMethods,
     ...serviceAuthMethods,
     ...preferenceMethods,

@@ -49,7 +49,12 @@ export const didAtOldPds = async (directory: PlcDirectory) =>
 export type HandlerHarness = {
   call: (
     nsid: string,
-    opts?: { body?: unknown; query?: Record<string, string>; auth?: OwnerCredential },
+    opts?: {
+      body?: unknown
+      query?: Record<string, string>
+      auth?: OwnerCredential
+      headers?: Record<string, string>
+    },
   ) => Promise<unknown>
   calls: string[]
 }
@@ -86,7 +91,7 @@ export function handlerHarness(
         method.type === 'procedure'
           ? new Request(url, {
               method: 'POST',
-              headers: { 'content-type': 'application/json' },
+              headers: { 'content-type': 'application/json', ...opts.headers },
               body: JSON.stringify(opts.body ?? {}),
             })
           : new Request(url)

@@ -53,11 +53,13 @@ export function looksLikeServiceJwt(token: string): boolean {
  * not expired, living at most an hour (`exp - iat`), with a `jti`, and signed by the
  * owner's `#atproto` key. Failures are 401s named as the reference names them. That the
  * `jti` was issued here and is used once is the account actor's to check.
+ * `didKey` replaces our own key: createAccount checks a JWT the owner's previous PDS signed
+ * with the key the DID document still names.
  */
 export async function verifyInboundServiceJwt(
   token: string,
   config: Config,
-  opts: { lxm: string; now: number },
+  opts: { lxm: string; now: number; didKey?: string },
 ): Promise<{ iss: string; lxm: string; jti: string }> {
   const jwt = decodeJwt(token)
   if (!jwt) throw authError('BadJwt', 'Poorly formatted jwt')
@@ -84,7 +86,7 @@ export async function verifyInboundServiceJwt(
   let valid = false
   try {
     // verifySignature throws when `alg` does not name the key's type: that is a bad signature too.
-    valid = await verifySignature(await ownerDidKey(config), utf8.encode(jwt.signingInput), jwt.signature, {
+    valid = await verifySignature(opts.didKey ?? (await ownerDidKey(config)), utf8.encode(jwt.signingInput), jwt.signature, {
       jwtAlg: String(header.alg),
     })
   } catch {

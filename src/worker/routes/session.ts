@@ -46,7 +46,7 @@ async function accountView(ctx: XrpcContext, emailView: EmailView) {
 }
 
 /** Mints the token pair for a stored refresh token. */
-async function sessionView(ctx: XrpcContext, refresh: IssuedRefresh) {
+export async function sessionView(ctx: XrpcContext, refresh: IssuedRefresh) {
   const now = Date.now()
   const { appPassword } = refresh
   const [accessJwt, refreshJwt] = await Promise.all([
