@@ -86,9 +86,14 @@ export async function verifyInboundServiceJwt(
   let valid = false
   try {
     // verifySignature throws when `alg` does not name the key's type: that is a bad signature too.
-    valid = await verifySignature(opts.didKey ?? (await ownerDidKey(config)), utf8.encode(jwt.signingInput), jwt.signature, {
-      jwtAlg: String(header.alg),
-    })
+    valid = await verifySignature(
+      opts.didKey ?? (await ownerDidKey(config)),
+      utf8.encode(jwt.signingInput),
+      jwt.signature,
+      {
+        jwtAlg: String(header.alg),
+      },
+    )
   } catch {
     valid = false
   }
