@@ -1,32 +1,15 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { StatusView } from '../../src/worker/status/gather'
 import { loggedInAgent } from './clients/pds-agent'
+import { launchChromium } from './harness/headless-chromium'
 import { loopbackFetch } from './harness/loopback-fetch'
 import { pds } from './harness/pds-context'
 
 const id = pds()
-const CHROMIUM = '/usr/bin/chromium'
-
-/** Debian's Chromium, headless, with nothing that reaches outside this machine. */
-const launch = (): Promise<Browser> =>
-  chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-
 async function statusJson(auth?: string): Promise<StatusView> {
   const headers: Record<string, string> = { accept: 'application/json' }
   if (auth) headers.authorization = `Bearer ${auth}`
@@ -50,7 +33,7 @@ describe('the status page in a browser', () => {
   let browser: Browser
   let subscriber: WebSocket
   beforeAll(async () => {
-    browser = await launch()
+    browser = await launchChromium()
     subscriber = await openSubscriber()
   })
   afterAll(async () => {
