@@ -1,16 +1,14 @@
 import { Hono } from 'hono'
-import { cors } from 'hono/cors'
 import pkg from '../../package.json'
 import { createLogger } from '../shared/logger'
 import { XRPCError } from '../shared/xrpc-error'
-import { configFor } from './config-cache'
 import { didDocument, servesDidDocument } from './did-document'
-import { currentNonce } from './oauth/dpop-nonce'
 import { authorizationFlow } from './oauth/flow'
 import { oauthPages } from './oauth/pages'
 import { registerOAuthRoutes } from './oauth/routes'
 import { ownerConfig } from './owner-handle'
 import { proxyXrpc } from './proxy/proxy-handler'
+import { hardenXrpc, openCors } from './response-headers'
 import { accountMethods } from './routes/account'
 import { accountStatusMethods } from './routes/account-status'
 import { appPasswordMethods } from './routes/app-passwords'
@@ -65,24 +63,8 @@ const handleXrpc = createXrpcRouter(
 /** The Worker's HTTP surface: identity documents, the status page and XRPC. */
 export const app = new Hono<{ Bindings: Env }>()
 
-// Open CORS as the reference PDS (Express `cors()`): any origin, request headers reflected.
-app.use('*', cors({ origin: '*', maxAge: 86400, exposeHeaders: ['*'] }))
-
-// XRPC answers are data, never a page of this origin: no sniffing, nothing loads or runs.
-app.use('/xrpc/*', async (c, next) => {
-  await next()
-  if (c.res.status === 101) return
-  const hardened = new Response(c.res.body, c.res)
-  hardened.headers.set('x-content-type-options', 'nosniff')
-  // A DPoP client learns the nonce for its next proof from every answer (RFC 9449 §8.2).
-  if (/^dpop\s/i.test(c.req.header('authorization') ?? '') && !hardened.headers.has('dpop-nonce')) {
-    hardened.headers.set('DPoP-Nonce', await currentNonce(configFor(c.env).jwtSecret))
-  }
-  if (!hardened.headers.has('content-security-policy')) {
-    hardened.headers.set('content-security-policy', "default-src 'none'")
-  }
-  c.res = hardened
-})
+app.use('*', openCors)
+app.use('/xrpc/*', hardenXrpc)
 
 // The status page: the account, repo, firehose, relays and blobs at a glance (status/).
 app.get('/', (c) => statusPage(c.req.raw, c.env))
