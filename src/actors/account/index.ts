@@ -1,3 +1,4 @@
+import { namedStub } from '../../shared/named-actor'
 import type { AccountActor } from './account-actor'
 
 export type { AdmittedLogin, Clock, IssuedRefresh } from './account-actor'
@@ -24,6 +25,6 @@ export type { GrantedRefresh } from './session-store'
 /** The name of the one account actor instance. Only it takes over the repo actor's old credentials. */
 export const ACCOUNT_ACTOR_NAME = 'account'
 
-/** The single account actor. */
+/** The single account actor (a fresh stub, its id cached: see namedStub). */
 export const accountStub = (env: Env): DurableObjectStub<AccountActor> =>
-  env.ACCOUNT.get(env.ACCOUNT.idFromName(ACCOUNT_ACTOR_NAME))
+  namedStub(env.ACCOUNT, ACCOUNT_ACTOR_NAME)

@@ -1,9 +1,10 @@
+import { namedStub } from '../../shared/named-actor'
 import type { SequencerActor } from './sequencer-actor'
 
 export type { IncomingEvent } from './event-log'
 export type { LogInfo, ReadResult, SequencerFigures } from './sequencer'
 export { SequencerActor } from './sequencer-actor'
 
-/** The single sequencer instance. */
+/** The single sequencer instance (a fresh stub, its id cached: see namedStub). */
 export const sequencerStub = (env: Env): DurableObjectStub<SequencerActor> =>
-  env.SEQUENCER.get(env.SEQUENCER.idFromName('sequencer'))
+  namedStub(env.SEQUENCER, 'sequencer')

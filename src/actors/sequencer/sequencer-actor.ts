@@ -93,8 +93,8 @@ export class SequencerActor extends DurableObject<Env> {
     return (await this.opened).figures()
   }
 
-  async registerShard(name: string): Promise<void> {
-    ;(await this.opened).registerShard(name)
+  async registerShard(name: string): Promise<number> {
+    return (await this.opened).registerShard(name)
   }
 
   async unregisterShard(name: string): Promise<void> {

@@ -85,8 +85,10 @@ export class Sequencer {
     return this.deps.log.lastOutboxId()
   }
 
-  registerShard(name: string): void {
+  /** Wakes `name` from now on; answers the head, which the shard's new sockets start from. */
+  registerShard(name: string): number {
     this.deps.shards.add(name)
+    return this.deps.log.head()
   }
 
   unregisterShard(name: string): void {

@@ -1,3 +1,4 @@
+import { namedStub } from '../../shared/named-actor'
 import type { SubscriberActor } from './subscriber-actor'
 
 export { CLIENT_HEADER, clientKey, shardForClient } from './client-address'
@@ -10,4 +11,4 @@ export const shardName = (n: number): string => `shard-${n}`
 
 /** Subscriber shard `shard`: its number, or its name as the sequencer stores it. */
 export const shardStub = (env: Env, shard: number | string): DurableObjectStub<SubscriberActor> =>
-  env.SUBSCRIBERS.get(env.SUBSCRIBERS.idFromName(typeof shard === 'number' ? shardName(shard) : shard))
+  namedStub(env.SUBSCRIBERS, typeof shard === 'number' ? shardName(shard) : shard)

@@ -9,6 +9,7 @@ import { capReached, refuseFutureCursor } from './admission'
 import { CLIENT_HEADER, clientFromTags, clientTag } from './client-address'
 import { type ShardFigures, shardFigures } from './shard-figures'
 import { DEFAULT_LIMITS, ShardPump } from './shard-pump'
+import { ShardRegistration } from './shard-registration'
 import { SocketRegistry } from './socket-registry'
 import { initialState, parseCursor } from './subscription-state'
 
@@ -24,7 +25,7 @@ const log = createLogger('subs')
 export class SubscriberActor extends DurableObject<Env> {
   private readonly pump: ShardPump
   private readonly sockets: SocketRegistry
-  private registered = false
+  private readonly registration: ShardRegistration
   private readonly limits: FirehoseLimits
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -37,6 +38,11 @@ export class SubscriberActor extends DurableObject<Env> {
     this.sockets = new SocketRegistry(
       () => ctx.getWebSockets(),
       (ws) => clientFromTags(ctx.getTags(ws)),
+    )
+    this.registration = new ShardRegistration(
+      () => this.sockets.open().length > 0,
+      (present) =>
+        present ? sequencer.registerShard(this.shardName()) : sequencer.unregisterShard(this.shardName()),
     )
     this.pump = new ShardPump(
       { read: (after, limit, maxBytes) => sequencer.read(after, limit, maxBytes) },
@@ -59,8 +65,11 @@ export class SubscriberActor extends DurableObject<Env> {
     } else {
       this.ctx.acceptWebSocket(server, [clientTag(clientKey)])
       this.sockets.add(server, initialState(cursor, head))
-      await this.register()
-      this.ctx.waitUntil(this.pump.wake(head).catch((e) => log.error('pump failed', { error: String(e) })))
+      // Events appended before the sequencer knew of this shard woke no one here: the head
+      // it answers covers them.
+      const latest = await this.registration.sync()
+      const start = Math.max(head, latest ?? 0)
+      this.ctx.waitUntil(this.pump.wake(start).catch((e) => log.error('pump failed', { error: String(e) })))
     }
     return new Response(null, { status: 101, webSocket: client })
   }
@@ -68,7 +77,7 @@ export class SubscriberActor extends DurableObject<Env> {
   /** The sequencer's word that the log reached `head`. */
   async wake(head: number, frames: StoredFrame[] = []): Promise<void> {
     if (this.sockets.open().length === 0) {
-      await this.unregister()
+      await this.registration.sync()
       return
     }
     await this.pump.wake(head, frames)
@@ -90,23 +99,12 @@ export class SubscriberActor extends DurableObject<Env> {
       // already closed
     }
     this.sockets.forget(ws)
-    if (this.sockets.open().length === 0) await this.unregister()
+    await this.registration.sync()
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     this.sockets.forget(ws)
-    if (this.sockets.open().length === 0) await this.unregister()
-  }
-
-  private async register(): Promise<void> {
-    if (this.registered) return
-    await sequencerStub(this.env).registerShard(this.shardName())
-    this.registered = true
-  }
-
-  private async unregister(): Promise<void> {
-    await sequencerStub(this.env).unregisterShard(this.shardName())
-    this.registered = false
+    await this.registration.sync()
   }
 
   private shardName(): string {
