@@ -86,7 +86,8 @@ export async function authenticateClient(
     once: [
       {
         key: `client-assertion:${client.id}:${jti}`,
-        expiresAt: Math.max(exp, iat + CLIENT_ASSERTION_MAX_AGE_S) * 1000,
+        // A minute past the last second it is accepted: jose rounds now down, clocks differ.
+        expiresAt: (Math.max(exp, iat + CLIENT_ASSERTION_MAX_AGE_S) + CLIENT_ASSERTION_MAX_AGE_S) * 1000,
       },
     ],
   }
