@@ -100,6 +100,25 @@ export async function confirmOwner(
 }
 
 /**
+ * Whether the request carries the owner's own credential, for what only the owner sees
+ * (the status page's detail, unreferenced blobs); never throws. An OAuth token is an
+ * app acting for the owner within its permissions, so it is not the owner here.
+ */
+export async function carriesOwnerCredential(
+  req: Request,
+  config: Config,
+  account: DurableObjectStub<AccountActor>,
+): Promise<boolean> {
+  if (!req.headers.has('authorization')) return false
+  try {
+    const { credential } = await confirmOwner(await verifyOwnerToken(req, config), account)
+    return credential.type !== 'oauth'
+  } catch {
+    return false
+  }
+}
+
+/**
  * Verifies the refresh JWT carried as Bearer by refreshSession and deleteSession. An
  * OAuth session (DPoP) refreshes at `/oauth/token` instead: 401 `AuthMissing`, as the
  * reference (its refresh verifier only reads Bearer tokens).

@@ -1,11 +1,11 @@
 import { oauthAuthorizationRequestParametersSchema } from '@atproto/oauth-types'
 import type { AccountActor, AuthorizationRequest } from '../../actors/account'
 import type { Config } from '../../shared/config'
+import { expandRequestedScope } from '../auth/permissions/permission-sets-worker'
 import { param, readForm, requireAsProof } from './as-request'
 import { type OAuthClient, resolveClient } from './client'
 import { authenticateClient } from './client-auth'
 import { invalidRequest, invalidScope, OAuthError, unwrapOAuth } from './oauth-error'
-import { expandRequestedScope } from '../auth/permissions/permission-sets-worker'
 import { checkRequestedScope } from './scope'
 
 // Parameters PAR reads itself, or that only authenticate the client.
