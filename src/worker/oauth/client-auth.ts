@@ -1,3 +1,4 @@
+import { jwksPubSchema } from '@atproto/jwk'
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
 import type { ClientAuth, OnceKey } from '../../actors/account'
 import type { OAuthClient } from './client'
@@ -25,11 +26,14 @@ async function keySet(client: OAuthClient, now: number): Promise<JSONWebKeySet> 
   const hit = jwksCache.get(jwks_uri)
   if (hit && hit.expiresAt > now) return hit.jwks
   try {
-    const doc = (await fetchClientJson(jwks_uri)) as { keys?: unknown }
-    if (!Array.isArray(doc.keys)) throw new ClientFetchError('jwks_uri has no "keys"')
+    // Public keys with a `kid` only: a shared secret (`oct`) or a private key is dropped.
+    const parsed = jwksPubSchema.safeParse(await fetchClientJson(jwks_uri))
+    if (!parsed.success || parsed.data.keys.length === 0)
+      throw new ClientFetchError('jwks_uri has no usable public keys')
+    const jwks = parsed.data as JSONWebKeySet
     if (jwksCache.size >= 100) jwksCache.clear()
-    jwksCache.set(jwks_uri, { jwks: doc as JSONWebKeySet, expiresAt: now + JWKS_TTL_MS })
-    return doc as JSONWebKeySet
+    jwksCache.set(jwks_uri, { jwks, expiresAt: now + JWKS_TTL_MS })
+    return jwks
   } catch (e) {
     if (e instanceof ClientFetchError) throw invalidClient(`Client keys unavailable: ${e.message}`)
     throw e
@@ -55,6 +59,9 @@ export async function authenticateClient(
   if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE)
     throw invalidClient(`client_assertion_type must be "${CLIENT_ASSERTION_TYPE}"`)
   const alg = client.metadata.token_endpoint_auth_signing_alg
+  // The metadata names the alg, but only one of ours is trusted (HS256 would verify with a published secret).
+  if (alg !== undefined && !CLIENT_ASSERTION_ALGS.includes(alg))
+    throw invalidClient(`token_endpoint_auth_signing_alg "${alg}" is not supported`)
   let payload: Record<string, unknown>
   let kid: string | undefined
   try {

@@ -6,6 +6,7 @@ import {
   oauthClientMetadataSchema,
 } from '@atproto/oauth-types'
 import type { ClientDisplay } from './authorization-flow'
+import { CLIENT_ASSERTION_ALGS } from './client-auth'
 import { ClientFetchError, fetchClientJson } from './client-fetch'
 import { OAuthError } from './oauth-error'
 
@@ -92,8 +93,9 @@ function checkAtprotoRules(clientId: string, m: OAuthClientMetadata): void {
     refuse('token_endpoint_auth_method must be "none" or "private_key_jwt"')
   if (method === 'private_key_jwt') {
     if (!m.jwks && !m.jwks_uri) refuse('private_key_jwt clients must publish jwks or jwks_uri')
-    if (!m.token_endpoint_auth_signing_alg || m.token_endpoint_auth_signing_alg === 'none')
-      refuse('private_key_jwt clients must name token_endpoint_auth_signing_alg')
+    const alg = m.token_endpoint_auth_signing_alg
+    if (!alg || !CLIENT_ASSERTION_ALGS.includes(alg))
+      refuse(`token_endpoint_auth_signing_alg must be one of ${CLIENT_ASSERTION_ALGS.join(', ')}`)
   }
   const host = new URL(clientId).hostname
   for (const uri of m.redirect_uris) {
