@@ -58,9 +58,9 @@ describe('single-use records outlive the acceptance window', () => {
         client_assertion: await assertion(exp),
         client_assertion_type: CLIENT_ASSERTION_TYPE,
       })
-    const noExp = await authenticateClient(client, await form(), ISSUER, NOW)
+    const noExp = await authenticateClient(client, await form(), ISSUER, { now: NOW })
     expect(noExp.once[0]?.expiresAt).toBe((iat + 120) * 1000)
-    const withExp = await authenticateClient(client, await form(iat + 200), ISSUER, NOW)
+    const withExp = await authenticateClient(client, await form(iat + 200), ISSUER, { now: NOW })
     expect(withExp.once[0]?.expiresAt).toBe((iat + 260) * 1000)
   })
 })

@@ -1,5 +1,5 @@
 import { jwksPubSchema } from '@atproto/jwk'
-import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
+import { calculateJwkThumbprint, createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
 import type { ClientAuth, OnceKey } from '../../actors/account'
 import type { OAuthClient } from './client'
 import { ClientFetchError, fetchClientJson } from './client-fetch'
@@ -44,14 +44,16 @@ async function keySet(client: OAuthClient, now: number): Promise<JSONWebKeySet> 
  * Authenticates the client at PAR and the token endpoint as its metadata says: `none`
  * (a public client: nothing to check), or `private_key_jwt` (RFC 7523 §3): a
  * `client_assertion` signed by a key of its JWKS with its `kid`, `iss` = `sub` =
- * client_id, `aud` = this issuer, fresh `iat`, short `exp`, and a `jti` used once.
+ * client_id, `aud` = this issuer, fresh `iat`, short `exp`, a `jti` used once, and a key
+ * other than the request's DPoP key (`dpopJkt`): one key must not be both identities.
  */
 export async function authenticateClient(
   client: OAuthClient,
   form: URLSearchParams,
   issuer: string,
-  now = Date.now(),
+  opts: { dpopJkt?: string; now?: number } = {},
 ): Promise<AuthenticatedClient> {
+  const now = opts.now ?? Date.now()
   const method = client.metadata.token_endpoint_auth_method
   if (method === 'none') return { auth: { method: 'none' }, once: [] }
   const assertion = form.get('client_assertion')
@@ -64,8 +66,9 @@ export async function authenticateClient(
     throw invalidClient(`token_endpoint_auth_signing_alg "${alg}" is not supported`)
   let payload: Record<string, unknown>
   let kid: string | undefined
+  const keys = await keySet(client, now)
   try {
-    const verified = await jwtVerify(assertion, createLocalJWKSet(await keySet(client, now)), {
+    const verified = await jwtVerify(assertion, createLocalJWKSet(keys), {
       issuer: client.id,
       subject: client.id,
       audience: issuer,
@@ -83,6 +86,8 @@ export async function authenticateClient(
     )
   }
   if (!kid) throw invalidClient('"kid" required in client_assertion')
+  if (opts.dpopJkt !== undefined && (await signedWithKeyOf(keys, kid, opts.dpopJkt)))
+    throw invalidClient('The client_assertion key must not be the DPoP key')
   const iat = payload.iat as number
   const exp = typeof payload.exp === 'number' ? payload.exp : iat + CLIENT_ASSERTION_MAX_AGE_S
   if (exp - iat > CLIENT_ASSERTION_MAX_AGE_S * 5)
@@ -98,4 +103,13 @@ export async function authenticateClient(
       },
     ],
   }
+}
+
+/** Whether a key of `keys` with this `kid` has the thumbprint `jkt`. */
+async function signedWithKeyOf(keys: JSONWebKeySet, kid: string, jkt: string): Promise<boolean> {
+  for (const key of keys.keys) {
+    if (key.kid !== kid) continue
+    if ((await calculateJwkThumbprint(key, 'sha256').catch(() => null)) === jkt) return true
+  }
+  return false
 }

@@ -49,7 +49,7 @@ export async function pushAuthorizationRequest(
   const clientId = param(form, 'client_id')
   if (!clientId) throw invalidRequest('client_id is required')
   const client = await resolveClient(clientId)
-  const authn = await authenticateClient(client, form, config.publicUrl)
+  const authn = await authenticateClient(client, form, config.publicUrl, { dpopJkt: proof.jkt })
   if (form.has('request'))
     throw new OAuthError(400, 'request_not_supported', 'Request objects are not supported')
   if (form.has('request_uri')) throw invalidRequest('request_uri is not allowed at the PAR endpoint')

@@ -54,7 +54,7 @@ export async function tokenEndpoint(
   const clientId = param(form, 'client_id')
   if (!clientId) throw invalidRequest('client_id is required')
   const client = await resolveClient(clientId)
-  const authn = await authenticateClient(client, form, config.publicUrl)
+  const authn = await authenticateClient(client, form, config.publicUrl, { dpopJkt: proof.jkt })
   const once = [proof.once, ...authn.once]
   const grantType = param(form, 'grant_type')
 
