@@ -87,7 +87,10 @@ export async function tokenEndpoint(
     if (!mayRefresh(client))
       throw new OAuthError(400, 'unauthorized_client', 'Client may not use refresh tokens')
     const issued = unwrapOAuth(
-      await account.oauthRefresh({ refreshToken, clientId, dpopJkt: proof.jkt }, once),
+      await account.oauthRefresh(
+        { refreshToken, clientId, clientAuth: authn.auth, dpopJkt: proof.jkt },
+        once,
+      ),
     )
     return tokenResponse(config, client, issued)
   }

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../../../shared/result'
-import type { ClientAuth, OAuthErr, OAuthGrant } from './oauth-types'
+import { type ClientAuth, clientAuthChange, type OAuthErr, type OAuthGrant } from './oauth-types'
 import { randomToken } from './random-token'
 
 const DAY = 24 * 60 * 60_000
@@ -87,7 +87,13 @@ export class OAuthGrants {
    * grant. The client and DPoP key must be the grant's. Call inside a transaction.
    */
   rotate(
-    input: { refreshToken: string; clientId: string; dpopJkt: string; generation: number },
+    input: {
+      refreshToken: string
+      clientId: string
+      clientAuth: ClientAuth
+      dpopJkt: string
+      generation: number
+    },
     now: number,
   ): Result<IssuedGrant, OAuthErr['error']> {
     this.sql.exec('DELETE FROM oauth_used_refresh WHERE expires_at <= ?', now)
@@ -108,11 +114,14 @@ export class OAuthGrants {
     if (row.client_id !== input.clientId) return invalidGrant('Refresh token was issued to another client')
     if (row.dpop_jkt !== input.dpopJkt)
       return err('DpopKeyMismatch', 'DPoP proof key does not match the session')
+    const grantAuth = JSON.parse(row.client_auth) as ClientAuth
+    const changed = clientAuthChange(grantAuth, input.clientAuth)
+    if (changed !== null) return err('InvalidClient', changed)
     if (!this.live(row, now, input.generation) || row.refresh_expires_at <= now) {
       this.revoke(row.id)
       return invalidGrant('Session expired')
     }
-    const { refresh } = lifetimes(JSON.parse(row.client_auth) as ClientAuth)
+    const { refresh } = lifetimes(grantAuth)
     const next = `ref-${randomToken(32)}`
     this.sql.exec(
       'INSERT INTO oauth_used_refresh (token, grant_id, expires_at) VALUES (?, ?, ?)',

@@ -4,13 +4,14 @@ import type { SessionEpoch } from '../session-epoch'
 import { AuthorizationRequests } from './authorization-requests'
 import { Consents } from './consents'
 import { type IssuedGrant, OAuthGrants } from './grants'
-import type {
-  AuthorizationRequest,
-  ClientAuth,
-  OAuthErr,
-  OAuthGrant,
-  OAuthStoreCode,
-  OnceKey,
+import {
+  type AuthorizationRequest,
+  type ClientAuth,
+  clientAuthChange,
+  type OAuthErr,
+  type OAuthGrant,
+  type OAuthStoreCode,
+  type OnceKey,
 } from './oauth-types'
 import { ReplayGuard } from './replay-guard'
 
@@ -34,7 +35,7 @@ export type CodeExchange = {
 }
 
 /** The refresh grant's input: the presented token, who presents it and with which DPoP key. */
-export type GrantRefresh = { refreshToken: string; clientId: string; dpopJkt: string }
+export type GrantRefresh = { refreshToken: string; clientId: string; clientAuth: ClientAuth; dpopJkt: string }
 
 /** The owner's answer to a pending request. */
 export type OwnerDecision = { approve: true; remember: boolean } | { approve: false }
@@ -127,8 +128,8 @@ export class OAuthStore {
         return err('InvalidGrant', 'Invalid code_verifier')
       if (request.dpopJkt !== input.dpopJkt)
         return err('DpopKeyMismatch', 'DPoP proof key does not match the request')
-      if (request.clientAuth.method !== input.clientAuth.method)
-        return err('InvalidClient', 'Client authentication method changed since the request')
+      const changed = clientAuthChange(request.clientAuth, input.clientAuth)
+      if (changed !== null) return err('InvalidClient', changed)
       const issued = this.grants.create(
         { ...request, clientAuth: input.clientAuth, generation: this.epoch.generation() },
         now,
