@@ -40,3 +40,32 @@ describe('refresh keeps the client authentication of the grant', () => {
     await s.refresh()
   })
 })
+
+describe('revocation authenticates the client', () => {
+  it("refuses an unauthenticated request and another client's token; still 200 for unknown tokens", async () => {
+    const s = await oauthSession(SCOPE, { kind: 'confidential' })
+    const client = s.client
+    const refresh = s.tokens.refresh_token ?? ''
+    // No client_id, and a confidential client without its assertion.
+    await expectOAuthError(await client.post('/oauth/revoke', { token: refresh }), 400, 'invalid_request')
+    await expectOAuthError(
+      await client.post('/oauth/revoke', { client_id: client.clientId, token: refresh }),
+      401,
+      'invalid_client',
+    )
+    // Another client holding the token may not end the grant.
+    const other = await TestOAuthClient.create('public')
+    const foreign = await other.post('/oauth/revoke', { ...(await other.clientFields()), token: refresh })
+    await expectOAuthError(foreign, 400, 'invalid_grant')
+    expect((await s.fetchXrpc('com.atproto.server.getSession')).status).toBe(200)
+    const unknown = await other.post('/oauth/revoke', {
+      ...(await other.clientFields()),
+      token: 'ref-unknown',
+    })
+    expect(unknown.status).toBe(200)
+    // Its own client, authenticated, ends it.
+    const own = await client.post('/oauth/revoke', { ...(await client.clientFields()), token: refresh })
+    expect(own.status).toBe(200)
+    expect((await s.fetchXrpc('com.atproto.server.getSession')).status).toBe(401)
+  })
+})

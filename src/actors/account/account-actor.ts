@@ -133,8 +133,8 @@ export class AccountActor extends DurableObject<Env> {
     return this.account.oauth.refreshGrant(input, once, this.account.clock())
   }
 
-  async oauthRevoke(target: RevokeTarget): Promise<void> {
-    this.account.oauth.revoke(target)
+  async oauthRevoke(target: RevokeTarget, once: OnceKey[] = []) {
+    return this.account.oauth.revoke(target, once, this.account.clock())
   }
 
   async oauthListGrants(): Promise<OAuthGrant[]> {

@@ -40,8 +40,11 @@ export type GrantRefresh = { refreshToken: string; clientId: string; clientAuth:
 /** The owner's answer to a pending request. */
 export type OwnerDecision = { approve: true; remember: boolean } | { approve: false }
 
-/** What to revoke: a grant by id, or the grant of a refresh token. */
-export type RevokeTarget = { grantId: string } | { refreshToken: string }
+/**
+ * What to revoke: a grant by id, or the grant of a refresh token; with `clientId` (a
+ * client's revocation request) only a grant of that client.
+ */
+export type RevokeTarget = ({ grantId: string } | { refreshToken: string }) & { clientId?: string }
 
 /** The result of a decision: the code and request when approved, the request when denied. */
 export type Decided = { code: string | null; request: AuthorizationRequest }
@@ -149,15 +152,20 @@ export class OAuthStore {
 
   /**
    * Ends a grant: by id (the owner's list, a revoked access token) or by one of its refresh
-   * tokens (RFC 7009; unknown tokens are no error). Its client's remembered consent goes too.
+   * tokens (RFC 7009; unknown tokens are no error, another client's are). Its client's
+   * remembered consent goes too. `once` are the revoking client's single-use values.
    */
-  revoke(target: RevokeTarget): boolean {
+  revoke(target: RevokeTarget, once: OnceKey[], now: number): R<boolean> {
     return this.transaction(() => {
+      const seen = this.replays.useOnce(once, now)
+      if (seen !== null) return replayed(seen)
       const id = 'grantId' in target ? target.grantId : this.grants.idForRefreshToken(target.refreshToken)
       const grant = id === null ? null : this.grants.byId(id)
-      if (!grant) return false
+      if (!grant) return ok(false)
+      if (target.clientId !== undefined && grant.clientId !== target.clientId)
+        return err('InvalidGrant', 'Token was issued to another client')
       this.consents.forget(grant.clientId)
-      return this.grants.revoke(grant.id)
+      return ok(this.grants.revoke(grant.id))
     })
   }
 
