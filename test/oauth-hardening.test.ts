@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import { accountStub } from '../src/actors/account'
 import { resetAccountActor } from './helpers/account-actor'
-import { DpopKey, oauthSession, TestOAuthClient } from './helpers/oauth-client'
+import { DpopKey, oauthSession, sha256, TestOAuthClient } from './helpers/oauth-client'
 import { expectOAuthError } from './helpers/oauth-expect'
 import { TEST_CLIENT_PRIVATE_JWK } from './helpers/oauth-test-clients'
 
@@ -67,5 +67,33 @@ describe('revocation authenticates the client', () => {
     const own = await client.post('/oauth/revoke', { ...(await client.clientFields()), token: refresh })
     expect(own.status).toBe(200)
     expect((await s.fetchXrpc('com.atproto.server.getSession')).status).toBe(401)
+  })
+})
+
+describe('PAR parameters', () => {
+  it('refuses a request parameter given twice', async () => {
+    const client = await TestOAuthClient.create()
+    const form: [string, string][] = [
+      ['client_id', client.clientId],
+      ['response_type', 'code'],
+      ['redirect_uri', client.redirectUri],
+      ['scope', SCOPE],
+      ['code_challenge', await sha256('v'.repeat(50))],
+      ['code_challenge_method', 'S256'],
+      ['state', 'first'],
+      ['state', 'second'],
+    ]
+    const why = await expectOAuthError(await client.post('/oauth/par', form), 400, 'invalid_request')
+    expect(why).toMatch(/"state" must be given once/)
+    expect((await client.post('/oauth/par', form.slice(0, -1))).status).toBe(201)
+  })
+
+  it('refuses a code_challenge pushed before', async () => {
+    const client = await TestOAuthClient.create()
+    const challenge = await sha256('w'.repeat(50))
+    expect((await client.par(SCOPE, { code_challenge: challenge })).response.status).toBe(201)
+    const again = await client.par(SCOPE, { code_challenge: challenge })
+    const why = await expectOAuthError(again.response, 400, 'invalid_request')
+    expect(why).toMatch(/code_challenge/)
   })
 })

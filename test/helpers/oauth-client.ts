@@ -151,7 +151,7 @@ export class TestOAuthClient {
    */
   async post(
     path: string,
-    form: Record<string, string>,
+    form: Record<string, string> | [string, string][],
     opts: { proof?: string | null; overrides?: ProofOverrides; noRetry?: boolean } = {},
   ): Promise<Response> {
     const url = `${BASE_URL}${path}`

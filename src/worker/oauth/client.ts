@@ -5,6 +5,7 @@ import {
   type OAuthClientMetadata,
   oauthClientMetadataSchema,
 } from '@atproto/oauth-types'
+import { isLocalHost } from '../proxy/endpoint-policy'
 import type { ClientDisplay } from './authorization-flow'
 import { CLIENT_ASSERTION_ALGS } from './client-auth'
 import { ClientFetchError, fetchClientJson } from './client-fetch'
@@ -100,6 +101,9 @@ function checkAtprotoRules(clientId: string, m: OAuthClientMetadata): void {
   const host = new URL(clientId).hostname
   for (const uri of m.redirect_uris) {
     const u = new URL(uri)
+    // A published client redirecting to a local host could be anyone's; only loopback clients may.
+    if (u.protocol === 'https:' && isLocalHost(u.hostname))
+      refuse(`redirect_uri must not be a local host: ${uri}`)
     if (u.protocol === 'https:') continue
     if (m.application_type === 'native') {
       if (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === '[::1]')) continue

@@ -1,7 +1,7 @@
 import { err, ok, type Result } from '../../../shared/result'
 import type { AccountCode } from '../account-codes'
 import type { SessionEpoch } from '../session-epoch'
-import { AuthorizationRequests } from './authorization-requests'
+import { AuthorizationRequests, CODE_REPLAY_MS } from './authorization-requests'
 import { Consents } from './consents'
 import { type IssuedGrant, OAuthGrants } from './grants'
 import {
@@ -18,10 +18,11 @@ import { ReplayGuard } from './replay-guard'
 type R<T> = Result<T, OAuthStoreCode>
 
 /** The refusal for a value used before: a client assertion's `jti` or a DPoP proof's. */
-const replayed = (key: string): OAuthErr =>
-  key.startsWith('client-assertion:')
-    ? err('InvalidClient', 'Client assertion replayed')
-    : err('Replayed', 'DPoP proof replayed')
+const replayed = (key: string): OAuthErr => {
+  if (key.startsWith('client-assertion:')) return err('InvalidClient', 'Client assertion replayed')
+  if (key.startsWith('code-challenge:')) return err('InvalidRequest', 'code_challenge was used before')
+  return err('Replayed', 'DPoP proof replayed')
+}
 
 /** What the token endpoint presents with an authorization code. */
 export type CodeExchange = {
@@ -77,8 +78,10 @@ export class OAuthStore {
     once: OnceKey[],
     now: number,
   ): R<{ requestUri: string; expiresAt: number }> {
+    // A PKCE challenge is single-use too: remembered as long as a code could be replayed.
+    const challenge = { key: `code-challenge:${request.codeChallenge}`, expiresAt: now + CODE_REPLAY_MS }
     return this.transaction(() => {
-      const seen = this.replays.useOnce(once, now)
+      const seen = this.replays.useOnce([...once, challenge], now)
       if (seen !== null) return replayed(seen)
       return ok(this.requests.push(request, now))
     })

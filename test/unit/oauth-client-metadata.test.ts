@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { resolveClient } from '../../src/worker/oauth/client'
+
+/** A valid public web client's document at `clientId`, with `extra` on top. */
+const document = (clientId: string, extra: Record<string, unknown> = {}) => ({
+  client_id: clientId,
+  redirect_uris: [`${new URL(clientId).origin}/cb`],
+  scope: 'atproto',
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+  dpop_bound_access_tokens: true,
+  token_endpoint_auth_method: 'none',
+  ...extra,
+})
+
+/** Serves `docs` by URL, as a client's host would. */
+function serve(docs: Record<string, unknown>): void {
+  vi.stubGlobal('fetch', async (url: string) =>
+    url in docs ? Response.json(docs[url]) : new Response('no', { status: 404 }),
+  )
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('client metadata rules', () => {
+  // The oauth-types schema already refuses the first three; the last two need our check.
+  it.each([
+    'https://localhost/cb',
+    'https://127.0.0.1/cb',
+    'https://[::1]/cb',
+    'https://10.0.0.2/cb',
+    'https://app.localhost/cb',
+  ])('refuses a web client redirecting to the local host %s', async (redirect) => {
+    const clientId = `https://r${Math.random().toString(36).slice(2)}.client.test/c.json`
+    serve({ [clientId]: document(clientId, { redirect_uris: [redirect] }) })
+    await expect(resolveClient(clientId)).rejects.toMatchObject({ error: 'invalid_client_metadata' })
+  })
+
+  it('accepts a web client redirecting to its public host', async () => {
+    const clientId = 'https://ok.client.test/c.json'
+    serve({ [clientId]: document(clientId) })
+    expect((await resolveClient(clientId)).id).toBe(clientId)
+  })
+})
