@@ -7,10 +7,14 @@ import type { OwnerCredential } from './auth/credential'
 import { decodeJwt } from './auth/jwt'
 import { looksLikeServiceJwt, verifyInboundServiceJwt } from './auth/service-jwt'
 import { type RefreshClaims, verifyAccessToken, verifyRefreshToken } from './auth/session-tokens'
+import { DPOP_ALGS } from './oauth/dpop-proof'
 import { verifyDpopAccess } from './oauth/resource'
 
+// Both schemes this server takes (RFC 6750 §3, RFC 9449 §7.1), so an OAuth client learns the DPoP algs.
 const authRequired = (message: string) =>
-  new XRPCError(401, 'AuthenticationRequired', message, { 'WWW-Authenticate': 'Bearer' })
+  new XRPCError(401, 'AuthenticationRequired', message, {
+    'WWW-Authenticate': `Bearer, DPoP algs="${DPOP_ALGS.join(' ')}"`,
+  })
 
 const invalidToken = (message: string) => new XRPCError(400, 'InvalidToken', message)
 
