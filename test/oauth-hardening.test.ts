@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import { accountStub } from '../src/actors/account'
 import { resetAccountActor } from './helpers/account-actor'
+import { BASE_URL, workerFetch } from './helpers/client'
 import { DpopKey, oauthSession, sha256, TestOAuthClient } from './helpers/oauth-client'
 import { expectOAuthError } from './helpers/oauth-expect'
 import { TEST_CLIENT_PRIVATE_JWK } from './helpers/oauth-test-clients'
@@ -95,5 +96,35 @@ describe('PAR parameters', () => {
     const again = await client.par(SCOPE, { code_challenge: challenge })
     const why = await expectOAuthError(again.response, 400, 'invalid_request')
     expect(why).toMatch(/code_challenge/)
+  })
+})
+
+describe('service JWTs minted with an OAuth token', () => {
+  const PDS_DID = 'did:web:pds.test'
+  const LXM = 'com.atproto.repo.uploadBlob'
+  const mint = async (s: Awaited<ReturnType<typeof oauthSession>>) => {
+    const res = await s.fetchXrpc('com.atproto.server.getServiceAuth', { query: { aud: PDS_DID, lxm: LXM } })
+    expect(res.status, await res.clone().text()).toBe(200)
+    return ((await res.json()) as { token: string }).token
+  }
+  const upload = (token: string) =>
+    workerFetch(`${BASE_URL}/xrpc/${LXM}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(32).fill(7),
+    })
+
+  it('die with the grant', async () => {
+    const s = await oauthSession(SCOPE)
+    expect((await upload(await mint(s))).status).toBe(200)
+    const minted = await mint(s)
+    const revoke = await s.client.post('/oauth/revoke', {
+      ...(await s.client.clientFields()),
+      token: s.tokens.refresh_token ?? '',
+    })
+    expect(revoke.status).toBe(200)
+    const res = await upload(minted)
+    expect(res.status).toBe(401)
+    expect(await res.text()).toMatch(/revoked/)
   })
 })

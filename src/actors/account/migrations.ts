@@ -126,4 +126,11 @@ export const ACCOUNT_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX oauth_replays_expiry ON oauth_replays (expires_at);
     `,
   },
+  {
+    // Service JWTs minted with an OAuth token name its grant and die with it.
+    id: 6,
+    sql: `
+      ALTER TABLE service_grants ADD COLUMN oauth_grant_id TEXT;
+    `,
+  },
 ]

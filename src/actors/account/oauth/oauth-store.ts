@@ -176,6 +176,11 @@ export class OAuthStore {
     return this.transaction(() => this.grants.list(now, this.epoch.generation()))
   }
 
+  /** Whether the grant is still live (a service JWT minted with it dies with it). */
+  grantLive(grantId: string, now: number): boolean {
+    return this.grants.liveGrant(grantId, now, this.epoch.generation()) !== null
+  }
+
   /**
    * Confirms an access token's grant is live and uses its DPoP proof once. Call inside
    * a transaction (the credential gate's).
