@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test'
+import { env, runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import { accountStub } from '../src/actors/account'
 import { resetAccountActor } from './helpers/account-actor'
@@ -126,5 +126,26 @@ describe('service JWTs minted with an OAuth token', () => {
     const res = await upload(minted)
     expect(res.status).toBe(401)
     expect(await res.text()).toMatch(/revoked/)
+  })
+})
+
+describe('stored secrets', () => {
+  it('keeps only SHA-256 of refresh tokens and codes, and they still work', async () => {
+    const client = await TestOAuthClient.create()
+    const { code, codeVerifier } = await client.authorize(SCOPE)
+    const first = (await (await client.exchange(code, codeVerifier)).json()) as { refresh_token: string }
+    const second = (await (await client.refresh(first.refresh_token)).json()) as { refresh_token: string }
+    const dump = await runInDurableObject(accountStub(env), (_actor, state) =>
+      ['oauth_requests', 'oauth_grants', 'oauth_used_refresh']
+        .map((t) => JSON.stringify(state.storage.sql.exec(`SELECT * FROM ${t}`).toArray()))
+        .join('\n'),
+    )
+    for (const secret of [code, first.refresh_token, second.refresh_token]) {
+      expect(dump).not.toContain(secret)
+      expect(dump).toContain(await sha256(secret))
+    }
+    // The replaced token is still recognised (and revokes the session).
+    await expectOAuthError(await client.refresh(first.refresh_token), 400, 'invalid_grant')
+    await expectOAuthError(await client.refresh(second.refresh_token), 400, 'invalid_grant')
   })
 })
