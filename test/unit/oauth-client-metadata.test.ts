@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { resolveClient } from '../../src/worker/oauth/client'
+import { clientDisplay, resolveClient } from '../../src/worker/oauth/client'
 
 /** A valid public web client's document at `clientId`, with `extra` on top. */
 const document = (clientId: string, extra: Record<string, unknown> = {}) => ({
@@ -42,5 +42,29 @@ describe('client metadata rules', () => {
     const clientId = 'https://ok.client.test/c.json'
     serve({ [clientId]: document(clientId) })
     expect((await resolveClient(clientId)).id).toBe(clientId)
+  })
+
+  it.each([
+    ['https://other.test', 'another origin'],
+    ['https://cu.client.test/elsewhere', 'not a parent'],
+  ])('refuses client_uri %s (%s)', async (clientUri) => {
+    const clientId = `https://cu.client.test/app/c${Math.random().toString(36).slice(2)}.json`
+    serve({ [clientId]: document(clientId, { client_uri: clientUri }) })
+    await expect(resolveClient(clientId)).rejects.toThrow(/client_uri/)
+  })
+
+  it('accepts client_uri on the origin and a parent, and shows only same-origin policy and terms', async () => {
+    const clientId = 'https://links.client.test/app/c.json'
+    serve({
+      [clientId]: document(clientId, {
+        client_uri: 'https://links.client.test/app',
+        policy_uri: 'https://links.client.test/privacy',
+        tos_uri: 'https://tracker.test/terms',
+      }),
+    })
+    const display = clientDisplay(await resolveClient(clientId))
+    expect(display.clientUri).toBe('https://links.client.test/app')
+    expect(display.policyUri).toBe('https://links.client.test/privacy')
+    expect(display.tosUri).toBeNull()
   })
 })

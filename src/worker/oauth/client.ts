@@ -98,6 +98,8 @@ function checkAtprotoRules(clientId: string, m: OAuthClientMetadata): void {
     if (!alg || !CLIENT_ASSERTION_ALGS.includes(alg))
       refuse(`token_endpoint_auth_signing_alg must be one of ${CLIENT_ASSERTION_ALGS.join(', ')}`)
   }
+  if (m.client_uri !== undefined && !isParentOf(m.client_uri, clientId))
+    refuse('client_uri must be on the origin of client_id and a parent of it')
   const host = new URL(clientId).hostname
   for (const uri of m.redirect_uris) {
     const u = new URL(uri)
@@ -114,6 +116,18 @@ function checkAtprotoRules(clientId: string, m: OAuthClientMetadata): void {
   }
 }
 
+/** Whether `parent` is on the origin of `url` and its path is `url`'s or a parent directory of it. */
+function isParentOf(parent: string, url: string): boolean {
+  const [p, u] = [new URL(parent), new URL(url)]
+  if (p.origin !== u.origin) return false
+  const dir = p.pathname.endsWith('/') ? p.pathname : `${p.pathname}/`
+  return u.pathname === p.pathname || u.pathname.startsWith(dir)
+}
+
+/** A link the consent page may show as the client's: on the origin of its client_id only. */
+const ownLink = (client: OAuthClient, uri: string | undefined): string | null =>
+  uri !== undefined && new URL(uri).origin === new URL(client.id).origin ? uri : null
+
 /** What the consent page shows of a client. */
 export function clientDisplay(client: OAuthClient): ClientDisplay {
   const m = client.metadata
@@ -122,8 +136,8 @@ export function clientDisplay(client: OAuthClient): ClientDisplay {
     name: client.loopback ? null : (m.client_name ?? null),
     logoUri: client.loopback ? null : (m.logo_uri ?? null),
     clientUri: client.loopback ? null : (m.client_uri ?? null),
-    policyUri: client.loopback ? null : (m.policy_uri ?? null),
-    tosUri: client.loopback ? null : (m.tos_uri ?? null),
+    policyUri: client.loopback ? null : ownLink(client, m.policy_uri),
+    tosUri: client.loopback ? null : ownLink(client, m.tos_uri),
     loopback: client.loopback,
   }
 }
