@@ -67,4 +67,26 @@ describe('client metadata rules', () => {
     expect(display.policyUri).toBe('https://links.client.test/privacy')
     expect(display.tosUri).toBeNull()
   })
+
+  it('remembers a failed lookup for a minute, without echoing what the host answered', async () => {
+    const clientId = 'https://flaky.client.test/c.json'
+    let calls = 0
+    vi.stubGlobal('fetch', async () => {
+      calls++
+      return calls === 1
+        ? new Response('internal detail', { status: 503, headers: { 'content-type': 'text/x-secret' } })
+        : Response.json(document(clientId))
+    })
+    const t = 1_800_000_000_000
+    const first = resolveClient(clientId, t)
+    await expect(first).rejects.toMatchObject({ error: 'invalid_client_metadata' })
+    const message = await first.catch((e: Error) => e.message)
+    expect(message).not.toMatch(/503|x-secret|internal detail/)
+    await expect(resolveClient(clientId, t + 30_000)).rejects.toMatchObject({
+      error: 'invalid_client_metadata',
+    })
+    expect(calls).toBe(1)
+    expect((await resolveClient(clientId, t + 61_000)).id).toBe(clientId)
+    expect(calls).toBe(2)
+  })
 })

@@ -20,8 +20,18 @@ export type OAuthClient = {
 }
 
 const CACHE_TTL_MS = 10 * 60_000
+/** A client id that failed is refused again without a fetch for this long. */
+const FAILURE_TTL_MS = 60_000
 const CACHE_MAX = 200
 const cache = new Map<string, { client: OAuthClient; expiresAt: number }>()
+const failures = new Map<string, { error: OAuthError; expiresAt: number }>()
+
+/** Puts `value` under `key`, dropping the oldest entry when full. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key)
+  if (map.size >= CACHE_MAX) map.delete(map.keys().next().value as string)
+  map.set(key, value)
+}
 
 export const invalidClientMetadata = (description: string) =>
   new OAuthError(400, 'invalid_client_metadata', description)
@@ -30,15 +40,23 @@ export const invalidClientMetadata = (description: string) =>
  * The client `clientId` names (atproto OAuth "Clients"): a loopback development client
  * described by its own id, or a metadata document fetched from the `client_id` URL
  * (`fetchClientJson`'s bounds) and validated with `@atproto/oauth-types` plus the
- * atproto profile's rules. Good documents are reused for 10 minutes in the isolate.
+ * atproto profile's rules. Good documents are reused for 10 minutes in the isolate, and
+ * a refusal for 1 minute (a bad client id costs its host one fetch a minute, not one a request).
  */
 export async function resolveClient(clientId: string, now = Date.now()): Promise<OAuthClient> {
   const hit = cache.get(clientId)
   if (hit && hit.expiresAt > now) return hit.client
-  const client = await loadClient(clientId)
-  cache.delete(clientId)
-  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string)
-  cache.set(clientId, { client, expiresAt: now + CACHE_TTL_MS })
+  const failed = failures.get(clientId)
+  if (failed && failed.expiresAt > now) throw failed.error
+  let client: OAuthClient
+  try {
+    client = await loadClient(clientId)
+  } catch (e) {
+    if (e instanceof OAuthError) remember(failures, clientId, { error: e, expiresAt: now + FAILURE_TTL_MS })
+    throw e
+  }
+  failures.delete(clientId)
+  remember(cache, clientId, { client, expiresAt: now + CACHE_TTL_MS })
   return client
 }
 
