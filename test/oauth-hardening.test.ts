@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
 import { accountStub } from '../src/actors/account'
-import { resetAccountActor } from './helpers/account-actor'
+import { resetAccountActor, setAccountLimits } from './helpers/account-actor'
 import { BASE_URL, workerFetch } from './helpers/client'
 import { DpopKey, oauthSession, sha256, TestOAuthClient } from './helpers/oauth-client'
 import { expectOAuthError } from './helpers/oauth-expect'
@@ -147,5 +147,24 @@ describe('stored secrets', () => {
     // The replaced token is still recognised (and revokes the session).
     await expectOAuthError(await client.refresh(first.refresh_token), 400, 'invalid_grant')
     await expectOAuthError(await client.refresh(second.refresh_token), 400, 'invalid_grant')
+  })
+})
+
+describe('per-address limit on the OAuth endpoints', () => {
+  it('answers 429 with rate-limit headers past OAUTH_LIMIT_REQUESTS, per client IP', async () => {
+    await setAccountLimits({ oauthRequests: [{ limit: 2, windowMs: 60_000 }] })
+    const send = (ip: string) =>
+      workerFetch(`${BASE_URL}/oauth/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': ip },
+        body: new URLSearchParams({ token: 'x' }),
+      })
+    expect((await send('203.0.113.7')).status).toBe(400)
+    expect((await send('203.0.113.7')).status).toBe(400)
+    const limited = await send('203.0.113.7')
+    expect(limited.status).toBe(429)
+    expect(((await limited.json()) as { error: string }).error).toBe('rate_limit_exceeded')
+    expect(limited.headers.get('retry-after')).toBeTruthy()
+    expect((await send('203.0.113.8')).status).toBe(400)
   })
 })

@@ -113,6 +113,10 @@ export class AccountActor extends DurableObject<Env> {
   }
 
   // The OAuth authorization server's state (oauth/oauth-store.ts), on the actor's clock.
+  async oauthCharge(ip: string) {
+    return this.account.chargeOAuthRequest(ip)
+  }
+
   async oauthPush(request: AuthorizationRequest, once: OnceKey[]) {
     return this.account.oauth.pushRequest(request, once, this.account.clock())
   }
