@@ -25,6 +25,10 @@ describe('parseLimits', () => {
         ],
         recordWrites: [{ limit: 5000, windowMs: 60 * MINUTE }],
         blobBytes: [{ limit: 5 * 1024 ** 3, windowMs: 60 * MINUTE }],
+        oauthRequests: [
+          { limit: 300, windowMs: 5 * MINUTE },
+          { limit: 3000, windowMs: 1440 * MINUTE },
+        ],
       },
     })
   })

@@ -20,6 +20,14 @@ async function expectDpopRefusal(res: Response, error: string): Promise<void> {
 }
 
 describe('DPoP access at the resource server', () => {
+  it('names the DPoP scheme and its algs when no credential is sent', async () => {
+    const res = await callAs(null, GET_SESSION)
+    expect(res.status).toBe(401)
+    const challenge = res.headers.get('www-authenticate') ?? ''
+    expect(challenge).toMatch(/^Bearer/)
+    expect(challenge).toMatch(/DPoP algs="[^"]*\bES256\b[^"]*"/)
+  })
+
   it('accepts the access token with its proof, and every answer carries a DPoP-Nonce', async () => {
     const s = await oauthSession()
     const res = await s.fetchXrpc(GET_SESSION)

@@ -7,10 +7,14 @@ import type { OwnerCredential } from './auth/credential'
 import { decodeJwt } from './auth/jwt'
 import { looksLikeServiceJwt, verifyInboundServiceJwt } from './auth/service-jwt'
 import { type RefreshClaims, verifyAccessToken, verifyRefreshToken } from './auth/session-tokens'
+import { DPOP_ALGS } from './oauth/dpop-proof'
 import { verifyDpopAccess } from './oauth/resource'
 
+// Both schemes this server takes (RFC 6750 §3, RFC 9449 §7.1), so an OAuth client learns the DPoP algs.
 const authRequired = (message: string) =>
-  new XRPCError(401, 'AuthenticationRequired', message, { 'WWW-Authenticate': 'Bearer' })
+  new XRPCError(401, 'AuthenticationRequired', message, {
+    'WWW-Authenticate': `Bearer, DPoP algs="${DPOP_ALGS.join(' ')}"`,
+  })
 
 const invalidToken = (message: string) => new XRPCError(400, 'InvalidToken', message)
 
@@ -97,6 +101,25 @@ export async function confirmOwner(
       ? { appPassword: null, quotaKey: 'static' }
       : unwrap(await account.admit(verified.check, usage))
   return { credential: admittedCredential(verified, admitted), admitted }
+}
+
+/**
+ * Whether the request carries the owner's own credential, for what only the owner sees
+ * (the status page's detail, unreferenced blobs); never throws. An OAuth token is an
+ * app acting for the owner within its permissions, so it is not the owner here.
+ */
+export async function carriesOwnerCredential(
+  req: Request,
+  config: Config,
+  account: DurableObjectStub<AccountActor>,
+): Promise<boolean> {
+  if (!req.headers.has('authorization')) return false
+  try {
+    const { credential } = await confirmOwner(await verifyOwnerToken(req, config), account)
+    return credential.type !== 'oauth'
+  } catch {
+    return false
+  }
 }
 
 /**

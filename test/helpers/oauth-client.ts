@@ -48,6 +48,12 @@ export class DpopKey {
     return new DpopKey(privateKey as CryptoKey, { kty, crv, x, y })
   }
 
+  /** A DPoP key from a private JWK (a test that reuses another key on purpose). */
+  static async fromPrivateJwk(jwk: JWK): Promise<DpopKey> {
+    const { kty, crv, x, y } = jwk
+    return new DpopKey((await importJWK(jwk, 'ES256')) as CryptoKey, { kty, crv, x, y })
+  }
+
   thumbprint(): Promise<string> {
     return calculateJwkThumbprint(this.publicJwk, 'sha256')
   }
@@ -145,7 +151,7 @@ export class TestOAuthClient {
    */
   async post(
     path: string,
-    form: Record<string, string>,
+    form: Record<string, string> | [string, string][],
     opts: { proof?: string | null; overrides?: ProofOverrides; noRetry?: boolean } = {},
   ): Promise<Response> {
     const url = `${BASE_URL}${path}`

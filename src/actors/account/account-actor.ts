@@ -113,6 +113,10 @@ export class AccountActor extends DurableObject<Env> {
   }
 
   // The OAuth authorization server's state (oauth/oauth-store.ts), on the actor's clock.
+  async oauthCharge(ip: string) {
+    return this.account.chargeOAuthRequest(ip)
+  }
+
   async oauthPush(request: AuthorizationRequest, once: OnceKey[]) {
     return this.account.oauth.pushRequest(request, once, this.account.clock())
   }
@@ -133,8 +137,8 @@ export class AccountActor extends DurableObject<Env> {
     return this.account.oauth.refreshGrant(input, once, this.account.clock())
   }
 
-  async oauthRevoke(target: RevokeTarget): Promise<void> {
-    this.account.oauth.revoke(target)
+  async oauthRevoke(target: RevokeTarget, once: OnceKey[] = []) {
+    return this.account.oauth.revoke(target, once, this.account.clock())
   }
 
   async oauthListGrants(): Promise<OAuthGrant[]> {

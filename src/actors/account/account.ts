@@ -1,6 +1,6 @@
 import type { Limits } from '../../shared/config/limits'
 import { ok, type Result } from '../../shared/result'
-import type { AccountCode, RateLimited } from './account-codes'
+import { type AccountCode, type RateLimited, rateLimited } from './account-codes'
 import {
   type AppPasswordInfo,
   type AppPasswordListing,
@@ -78,6 +78,17 @@ export class Account {
     const admitted = this.transaction(() => admitLogin(this.counters, this.limits, attempt, this.clock()))
     if (!admitted.ok) return admitted
     return ok({ ticket: admitted.value, appPasswords: wantAppPasswords ? this.appPasswords.secrets() : null })
+  }
+
+  /** Counts one request to the OAuth endpoints from `ip`; refused over `OAUTH_LIMIT_REQUESTS`. */
+  chargeOAuthRequest(ip: string): Result<null, AccountCode> | RateLimited {
+    const meters = this.limits.oauthRequests.map((rule) => ({ key: `oauth:ip:${ip}`, rule }))
+    const charged = this.transaction(() =>
+      this.counters.charge(meters, 1, this.clock(), { keepRefused: true }),
+    )
+    return charged.admitted
+      ? ok(null)
+      : rateLimited(charged.state, 'Too many OAuth requests from this address')
   }
 
   /** A login succeeded: refunds its failure reservation and stores the new session's refresh token. */

@@ -61,12 +61,10 @@ export function admitCredential(
     if (!access.ok) return access
     admitted = { appPassword: null, quotaKey: access.value.quotaKey }
   } else {
-    const grant = deps.grants.consume(
-      check.jti,
-      now,
-      deps.epoch.generation(),
-      (id) => deps.appPasswords.byId(id) !== null,
-    )
+    const grant = deps.grants.consume(check.jti, now, deps.epoch.generation(), {
+      appPasswordExists: (id) => deps.appPasswords.byId(id) !== null,
+      oauthGrantLive: (id) => deps.oauth.grantLive(id, now),
+    })
     if (!grant.ok) return grant
     admitted = { appPassword: null, quotaKey: grant.value.quotaKey }
   }

@@ -126,4 +126,16 @@ export const ACCOUNT_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX oauth_replays_expiry ON oauth_replays (expires_at);
     `,
   },
+  {
+    // Service JWTs minted with an OAuth token name its grant and die with it. Refresh tokens
+    // and codes are stored as SHA-256 from now on: the rows of plain ones are dropped (the
+    // OAuth server was unreleased; their apps sign in again).
+    id: 6,
+    sql: `
+      ALTER TABLE service_grants ADD COLUMN oauth_grant_id TEXT;
+      DELETE FROM oauth_used_refresh;
+      DELETE FROM oauth_grants;
+      DELETE FROM oauth_requests;
+    `,
+  },
 ]

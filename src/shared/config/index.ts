@@ -55,6 +55,7 @@ export type RawSettings = {
   LOGIN_LIMIT_GLOBAL?: string
   WRITE_LIMIT_RECORDS?: string
   WRITE_LIMIT_BLOB_BYTES?: string
+  OAUTH_LIMIT_REQUESTS?: string
   REPO_IMPORT_LIMIT?: string
   PRIVACY_POLICY_URL?: string
   TERMS_OF_SERVICE_URL?: string

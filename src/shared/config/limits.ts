@@ -16,6 +16,8 @@ export type Limits = {
   recordWrites: RateRule[]
   /** Blob bytes uploaded per credential (`WRITE_LIMIT_BLOB_BYTES`). */
   blobBytes: RateRule[]
+  /** PAR, token and revocation requests per client IP (`OAUTH_LIMIT_REQUESTS`). */
+  oauthRequests: RateRule[]
 }
 
 /** The defaults: the reference PDS's login limits (30 per 5 minutes, 300 a day) and generous write quotas. */
@@ -25,6 +27,7 @@ export const DEFAULT_LIMITS = {
   LOGIN_LIMIT_GLOBAL: '300/5m,3000/1d',
   WRITE_LIMIT_RECORDS: '5000/1h',
   WRITE_LIMIT_BLOB_BYTES: '5368709120/1h',
+  OAUTH_LIMIT_REQUESTS: '300/5m,3000/1d',
 } as const
 
 type LimitSetting = keyof typeof DEFAULT_LIMITS
@@ -68,5 +71,6 @@ export function parseLimits(env: Partial<Record<LimitSetting, string>>): ConfigR
     loginGlobal: read('LOGIN_LIMIT_GLOBAL'),
     recordWrites: read('WRITE_LIMIT_RECORDS'),
     blobBytes: read('WRITE_LIMIT_BLOB_BYTES'),
+    oauthRequests: read('OAUTH_LIMIT_REQUESTS'),
   })
 }

@@ -1,4 +1,5 @@
-import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
+import { jwksPubSchema } from '@atproto/jwk'
+import { calculateJwkThumbprint, createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
 import type { ClientAuth, OnceKey } from '../../actors/account'
 import type { OAuthClient } from './client'
 import { ClientFetchError, fetchClientJson } from './client-fetch'
@@ -25,11 +26,14 @@ async function keySet(client: OAuthClient, now: number): Promise<JSONWebKeySet> 
   const hit = jwksCache.get(jwks_uri)
   if (hit && hit.expiresAt > now) return hit.jwks
   try {
-    const doc = (await fetchClientJson(jwks_uri)) as { keys?: unknown }
-    if (!Array.isArray(doc.keys)) throw new ClientFetchError('jwks_uri has no "keys"')
+    // Public keys with a `kid` only: a shared secret (`oct`) or a private key is dropped.
+    const parsed = jwksPubSchema.safeParse(await fetchClientJson(jwks_uri))
+    if (!parsed.success || parsed.data.keys.length === 0)
+      throw new ClientFetchError('jwks_uri has no usable public keys')
+    const jwks = parsed.data as JSONWebKeySet
     if (jwksCache.size >= 100) jwksCache.clear()
-    jwksCache.set(jwks_uri, { jwks: doc as JSONWebKeySet, expiresAt: now + JWKS_TTL_MS })
-    return doc as JSONWebKeySet
+    jwksCache.set(jwks_uri, { jwks, expiresAt: now + JWKS_TTL_MS })
+    return jwks
   } catch (e) {
     if (e instanceof ClientFetchError) throw invalidClient(`Client keys unavailable: ${e.message}`)
     throw e
@@ -40,14 +44,16 @@ async function keySet(client: OAuthClient, now: number): Promise<JSONWebKeySet> 
  * Authenticates the client at PAR and the token endpoint as its metadata says: `none`
  * (a public client: nothing to check), or `private_key_jwt` (RFC 7523 §3): a
  * `client_assertion` signed by a key of its JWKS with its `kid`, `iss` = `sub` =
- * client_id, `aud` = this issuer, fresh `iat`, short `exp`, and a `jti` used once.
+ * client_id, `aud` = this issuer, fresh `iat`, short `exp`, a `jti` used once, and a key
+ * other than the request's DPoP key (`dpopJkt`): one key must not be both identities.
  */
 export async function authenticateClient(
   client: OAuthClient,
   form: URLSearchParams,
   issuer: string,
-  now = Date.now(),
+  opts: { dpopJkt?: string; now?: number } = {},
 ): Promise<AuthenticatedClient> {
+  const now = opts.now ?? Date.now()
   const method = client.metadata.token_endpoint_auth_method
   if (method === 'none') return { auth: { method: 'none' }, once: [] }
   const assertion = form.get('client_assertion')
@@ -55,10 +61,14 @@ export async function authenticateClient(
   if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE)
     throw invalidClient(`client_assertion_type must be "${CLIENT_ASSERTION_TYPE}"`)
   const alg = client.metadata.token_endpoint_auth_signing_alg
+  // The metadata names the alg, but only one of ours is trusted (HS256 would verify with a published secret).
+  if (alg !== undefined && !CLIENT_ASSERTION_ALGS.includes(alg))
+    throw invalidClient(`token_endpoint_auth_signing_alg "${alg}" is not supported`)
   let payload: Record<string, unknown>
   let kid: string | undefined
+  const keys = await keySet(client, now)
   try {
-    const verified = await jwtVerify(assertion, createLocalJWKSet(await keySet(client, now)), {
+    const verified = await jwtVerify(assertion, createLocalJWKSet(keys), {
       issuer: client.id,
       subject: client.id,
       audience: issuer,
@@ -76,6 +86,8 @@ export async function authenticateClient(
     )
   }
   if (!kid) throw invalidClient('"kid" required in client_assertion')
+  if (opts.dpopJkt !== undefined && (await signedWithKeyOf(keys, kid, opts.dpopJkt)))
+    throw invalidClient('The client_assertion key must not be the DPoP key')
   const iat = payload.iat as number
   const exp = typeof payload.exp === 'number' ? payload.exp : iat + CLIENT_ASSERTION_MAX_AGE_S
   if (exp - iat > CLIENT_ASSERTION_MAX_AGE_S * 5)
@@ -86,8 +98,18 @@ export async function authenticateClient(
     once: [
       {
         key: `client-assertion:${client.id}:${jti}`,
-        expiresAt: Math.max(exp, iat + CLIENT_ASSERTION_MAX_AGE_S) * 1000,
+        // A minute past the last second it is accepted: jose rounds now down, clocks differ.
+        expiresAt: (Math.max(exp, iat + CLIENT_ASSERTION_MAX_AGE_S) + CLIENT_ASSERTION_MAX_AGE_S) * 1000,
       },
     ],
   }
+}
+
+/** Whether a key of `keys` with this `kid` has the thumbprint `jkt`. */
+async function signedWithKeyOf(keys: JSONWebKeySet, kid: string, jkt: string): Promise<boolean> {
+  for (const key of keys.keys) {
+    if (key.kid !== kid) continue
+    if ((await calculateJwkThumbprint(key, 'sha256').catch(() => null)) === jkt) return true
+  }
+  return false
 }

@@ -6,7 +6,10 @@ export const CLIENT_DOCUMENT_MAX_BYTES = 64 * 1024
 /** How long a client's host may take to answer. */
 export const CLIENT_FETCH_TIMEOUT_MS = 3_000
 
-/** Why a client document could not be had; the message is for the client developer. */
+/**
+ * Why a client document could not be had; the message is for the client developer and
+ * never repeats what the remote host answered (status, headers, body).
+ */
 export class ClientFetchError extends Error {}
 
 /**
@@ -36,12 +39,12 @@ export async function fetchClientJson(url: string, fetchImpl: typeof fetch = fet
     })
     if (res.status !== 200) {
       await res.body?.cancel()
-      throw new ClientFetchError(`${parsed.href} answered ${res.status}`)
+      throw new ClientFetchError(`${parsed.href} did not answer 200`)
     }
     const type = res.headers.get('content-type') ?? ''
     if (!/^application\/(.+\+)?json\b/i.test(type)) {
       await res.body?.cancel()
-      throw new ClientFetchError(`${parsed.href} is not JSON (${type || 'no content-type'})`)
+      throw new ClientFetchError(`${parsed.href} did not answer JSON`)
     }
     body = res.body ? await readLimited(res.body, CLIENT_DOCUMENT_MAX_BYTES) : new Uint8Array()
   } catch (e) {

@@ -3,8 +3,15 @@ import type { OnceKey } from '../../actors/account'
 import { sha256B64url } from './derived-keys'
 import { isFreshNonce } from './dpop-nonce'
 
-/** How far a proof's `iat` may be from now, either way; its `jti` is remembered this long after `iat`. */
+/** How far a proof's `iat` may be from now, either way. */
 export const PROOF_IAT_WINDOW_S = 60
+
+/**
+ * How long after `iat` a proof's `jti` is remembered: twice the window, so the record
+ * outlives the last moment any clock (the Worker's that accepts, the actor's that purges)
+ * could still take the proof.
+ */
+export const PROOF_JTI_TTL_S = 2 * PROOF_IAT_WINDOW_S
 
 /**
  * Asymmetric algorithms a proof may use (RFC 9449 §4.2 forbids MACs and `none`). Clients
@@ -87,6 +94,6 @@ export async function verifyDpopProof(
   const jkt = await calculateJwkThumbprint(jwk, 'sha256')
   return {
     ok: true,
-    value: { jkt, once: { key: `dpop:${jkt}:${jti}`, expiresAt: (iat + PROOF_IAT_WINDOW_S) * 1000 } },
+    value: { jkt, once: { key: `dpop:${jkt}:${jti}`, expiresAt: (iat + PROOF_JTI_TTL_S) * 1000 } },
   }
 }

@@ -49,13 +49,19 @@ export async function pushAuthorizationRequest(
   const clientId = param(form, 'client_id')
   if (!clientId) throw invalidRequest('client_id is required')
   const client = await resolveClient(clientId)
-  const authn = await authenticateClient(client, form, config.publicUrl)
+  const authn = await authenticateClient(client, form, config.publicUrl, { dpopJkt: proof.jkt })
   if (form.has('request'))
     throw new OAuthError(400, 'request_not_supported', 'Request objects are not supported')
   if (form.has('request_uri')) throw invalidRequest('request_uri is not allowed at the PAR endpoint')
 
-  const raw = Object.fromEntries([...form].filter(([k]) => !NOT_REQUEST_PARAMS.has(k)))
-  const parsed = oauthAuthorizationRequestParametersSchema.safeParse(raw)
+  const raw = new Map<string, string>()
+  for (const [k, v] of form) {
+    if (NOT_REQUEST_PARAMS.has(k)) continue
+    // RFC 6749 §3.1: request parameters must not be included more than once.
+    if (raw.has(k)) throw invalidRequest(`"${k}" must be given once`)
+    raw.set(k, v)
+  }
+  const parsed = oauthAuthorizationRequestParametersSchema.safeParse(Object.fromEntries(raw))
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     throw invalidRequest(`Invalid ${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}`)

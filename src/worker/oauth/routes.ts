@@ -2,6 +2,8 @@ import type { Hono } from 'hono'
 import { type AccountActor, accountStub } from '../../actors/account'
 import type { Config } from '../../shared/config'
 import { createLogger } from '../../shared/logger'
+import { rateLimitHeaders } from '../actor-errors'
+import { clientIp } from '../auth/login'
 import { ownerConfig } from '../owner-handle'
 import { currentNonce } from './dpop-nonce'
 import { authorizationServerMetadata, OAUTH_PATHS, protectedResourceMetadata } from './metadata'
@@ -21,8 +23,18 @@ type Endpoint = (req: Request, config: Config, account: DurableObjectStub<Accoun
 async function runEndpoint(req: Request, env: Env, endpoint: Endpoint): Promise<Response> {
   const config = await ownerConfig(env)
   const nonce = await currentNonce(config.jwtSecret)
+  const account = accountStub(env)
   try {
-    const res = await endpoint(req, config, accountStub(env))
+    // Counted per client address before any client document is fetched or key checked.
+    const charged = await account.oauthCharge(clientIp(req))
+    if (!charged.ok)
+      throw new OAuthError(
+        429,
+        'rate_limit_exceeded',
+        charged.message,
+        'rateLimit' in charged ? rateLimitHeaders(charged.rateLimit) : {},
+      )
+    const res = await endpoint(req, config, account)
     const out = new Response(res.body, res)
     out.headers.set('DPoP-Nonce', nonce)
     return out

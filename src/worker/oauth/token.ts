@@ -54,7 +54,7 @@ export async function tokenEndpoint(
   const clientId = param(form, 'client_id')
   if (!clientId) throw invalidRequest('client_id is required')
   const client = await resolveClient(clientId)
-  const authn = await authenticateClient(client, form, config.publicUrl)
+  const authn = await authenticateClient(client, form, config.publicUrl, { dpopJkt: proof.jkt })
   const once = [proof.once, ...authn.once]
   const grantType = param(form, 'grant_type')
 
@@ -87,7 +87,10 @@ export async function tokenEndpoint(
     if (!mayRefresh(client))
       throw new OAuthError(400, 'unauthorized_client', 'Client may not use refresh tokens')
     const issued = unwrapOAuth(
-      await account.oauthRefresh({ refreshToken, clientId, dpopJkt: proof.jkt }, once),
+      await account.oauthRefresh(
+        { refreshToken, clientId, clientAuth: authn.auth, dpopJkt: proof.jkt },
+        once,
+      ),
     )
     return tokenResponse(config, client, issued)
   }

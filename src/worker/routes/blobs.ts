@@ -3,7 +3,7 @@ import { isValidTid } from '@atproto/syntax'
 import type { BlobMeta } from '../../actors/repo'
 import { createLogger } from '../../shared/logger'
 import { invalidRequest, XRPCError } from '../../shared/xrpc-error'
-import { confirmOwner, verifyOwnerToken } from '../auth'
+import { carriesOwnerCredential } from '../auth'
 import { type ByteRange, parseRange } from '../blob-range'
 import { availableRepo } from '../owner-repo'
 import type { XrpcContext, XrpcMethods } from '../xrpc-context'
@@ -17,17 +17,6 @@ function cidParam(ctx: XrpcContext, name: string): string {
   const cid = ctx.params.string(name)
   if (!parseCidSafe(cid)) throw invalidRequest(`Invalid CID: ${cid}`)
   return cid
-}
-
-/** True when the request carries valid owner credentials (never throws). */
-async function callerIsOwner(ctx: XrpcContext): Promise<boolean> {
-  if (!ctx.req.headers.has('authorization')) return false
-  try {
-    await confirmOwner(await verifyOwnerToken(ctx.req, ctx.config), ctx.account)
-    return true
-  } catch {
-    return false
-  }
 }
 
 /** Headers that keep a browser from rendering or sniffing blob bytes served from the PDS origin. */
@@ -54,7 +43,8 @@ async function getBlob(ctx: XrpcContext): Promise<Response> {
   await availableRepo(ctx)
   const cid = cidParam(ctx, 'cid')
   const meta = await ctx.repo.blobMeta(cid)
-  if (!meta || (!meta.referenced && !(await callerIsOwner(ctx)))) throw blobNotFound()
+  if (!meta || (!meta.referenced && !(await carriesOwnerCredential(ctx.req, ctx.config, ctx.account))))
+    throw blobNotFound()
   const range = parseRange(ctx.req.headers.get('range'), meta.size)
   if (range === 'unsatisfiable') {
     throw new XRPCError(416, 'InvalidRange', 'Range Not Satisfiable', {

@@ -77,11 +77,18 @@ export const serviceAuthMethods: XrpcMethods = {
       // A token for this PDS itself is accepted back once (account actor's service grants).
       if (lxm !== null && isOwnAudience(config, aud) && auth !== null) {
         const appPasswordId = auth.type === 'session' ? (auth.appPassword?.id ?? null) : null
+        const oauthGrantId = auth.type === 'oauth' ? auth.grantId : null
         const payload = decodeJwt(token)?.payload
         await account.recordServiceGrant({
           jti: String(payload?.jti),
-          quotaKey: auth.type === 'static' ? 'static' : quotaKeyFor(appPasswordId),
+          quotaKey:
+            auth.type === 'static'
+              ? 'static'
+              : oauthGrantId !== null
+                ? `oauth:${oauthGrantId}`
+                : quotaKeyFor(appPasswordId),
           appPasswordId,
+          oauthGrantId,
           expiresAt: Number(payload?.exp) * 1000,
         })
       }

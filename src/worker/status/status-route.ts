@@ -1,5 +1,5 @@
 import { accountStub } from '../../actors/account'
-import { confirmOwner, verifyOwnerToken } from '../auth'
+import { carriesOwnerCredential } from '../auth'
 import { configFor } from '../config-cache'
 import { gatherStatus } from './gather'
 import { renderStatusHtml } from './render-html'
@@ -8,22 +8,10 @@ import { renderStatusHtml } from './render-html'
 const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-/** Whether the request carries the owner's credential; a missing or bad one is the public view. */
-async function isOwner(req: Request, env: Env): Promise<boolean> {
-  if (!req.headers.has('authorization')) return false
-  try {
-    const verified = await verifyOwnerToken(req, configFor(env))
-    await confirmOwner(verified, accountStub(env))
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** `GET /`: the status page, HTML for a person, JSON for `Accept: application/json`. */
 export async function statusPage(req: Request, env: Env): Promise<Response> {
   const config = configFor(env)
-  const owner = await isOwner(req, env)
+  const owner = await carriesOwnerCredential(req, config, accountStub(env))
   const view = await gatherStatus(env, config, owner)
   const headers = {
     'cache-control': 'no-store',

@@ -1,6 +1,7 @@
 import { err, ok, type Result } from '../../../shared/result'
 import type { AuthorizationRequest, OAuthErr } from './oauth-types'
 import { randomToken } from './random-token'
+import { tokenHash } from './token-hash'
 
 /** A pushed request waits this long for the owner (reference `PAR_EXPIRES_IN`). */
 export const PAR_TTL_MS = 5 * 60_000
@@ -31,7 +32,7 @@ const unknownRequest = (): OAuthErr => err('InvalidRequest', 'Unknown, expired o
  * Pushed authorization requests and their codes. Phases of a row:
  * pushed (`code` NULL, until `expires_at`) → approved (a code, `expires_at` = code expiry)
  * → used (`code_used_at` set; `grant_id` is what it issued; kept `CODE_REPLAY_MS`).
- * A denied request is deleted. A request is approved at most once, and a code is
+ * The code is stored as its `tokenHash`. A denied request is deleted. A request is approved at most once, and a code is
  * accepted at most once: the first presentation uses it, right or wrong.
  */
 export class AuthorizationRequests {
@@ -71,7 +72,7 @@ export class AuthorizationRequests {
     const code = `cod-${randomToken(32)}`
     this.sql.exec(
       'UPDATE oauth_requests SET code = ?, expires_at = ? WHERE request_uri = ?',
-      code,
+      tokenHash(code),
       now + CODE_TTL_MS,
       requestUri,
     )
@@ -91,7 +92,9 @@ export class AuthorizationRequests {
    * expired codes are an error; a used one is reported with the grant it issued.
    */
   present(code: string, now: number): Result<PresentedCode & { requestUri: string }, OAuthErr['error']> {
-    const row = this.sql.exec<Row>('SELECT * FROM oauth_requests WHERE code = ?', code).toArray()[0]
+    const row = this.sql
+      .exec<Row>('SELECT * FROM oauth_requests WHERE code = ?', tokenHash(code))
+      .toArray()[0]
     if (!row) return err('InvalidGrant', 'Unknown authorization code')
     if (row.code_used_at !== null)
       return ok({ kind: 'reused', grantId: row.grant_id, requestUri: row.request_uri })

@@ -1,6 +1,7 @@
 import { err, ok, type Result } from '../../../shared/result'
-import type { ClientAuth, OAuthErr, OAuthGrant } from './oauth-types'
+import { type ClientAuth, clientAuthChange, type OAuthErr, type OAuthGrant } from './oauth-types'
 import { randomToken } from './random-token'
+import { tokenHash } from './token-hash'
 
 const DAY = 24 * 60 * 60_000
 /**
@@ -48,7 +49,8 @@ export type IssuedGrant = { grant: OAuthGrant; refreshToken: string }
 const invalidGrant = (message: string): OAuthErr => err('InvalidGrant', message)
 
 /**
- * Authorized client sessions. A grant holds one current refresh token; refreshing
+ * Authorized client sessions. A grant holds one current refresh token (stored as its
+ * `tokenHash`, as are the replaced ones); refreshing
  * replaces it, and the replaced one is remembered (`oauth_used_refresh`) until the
  * session ends, so presenting it again (a stolen copy, RFC 9700 §4.14.2) revokes the
  * grant. A grant carries the session generation: revoking every session ends it too.
@@ -76,7 +78,7 @@ export class OAuthGrants {
       now,
       now,
       now + session,
-      refreshToken,
+      tokenHash(refreshToken),
       Math.min(now + refresh, now + session),
     )
     return { grant: this.byId(id) as OAuthGrant, refreshToken }
@@ -87,19 +89,23 @@ export class OAuthGrants {
    * grant. The client and DPoP key must be the grant's. Call inside a transaction.
    */
   rotate(
-    input: { refreshToken: string; clientId: string; dpopJkt: string; generation: number },
+    input: {
+      refreshToken: string
+      clientId: string
+      clientAuth: ClientAuth
+      dpopJkt: string
+      generation: number
+    },
     now: number,
   ): Result<IssuedGrant, OAuthErr['error']> {
     this.sql.exec('DELETE FROM oauth_used_refresh WHERE expires_at <= ?', now)
+    const presented = tokenHash(input.refreshToken)
     const row = this.sql
-      .exec<Row>('SELECT * FROM oauth_grants WHERE refresh_token = ?', input.refreshToken)
+      .exec<Row>('SELECT * FROM oauth_grants WHERE refresh_token = ?', presented)
       .toArray()[0]
     if (!row) {
       const used = this.sql
-        .exec<{ grant_id: string }>(
-          'SELECT grant_id FROM oauth_used_refresh WHERE token = ?',
-          input.refreshToken,
-        )
+        .exec<{ grant_id: string }>('SELECT grant_id FROM oauth_used_refresh WHERE token = ?', presented)
         .toArray()[0]
       if (!used) return invalidGrant('Invalid refresh token')
       this.revoke(used.grant_id)
@@ -108,11 +114,14 @@ export class OAuthGrants {
     if (row.client_id !== input.clientId) return invalidGrant('Refresh token was issued to another client')
     if (row.dpop_jkt !== input.dpopJkt)
       return err('DpopKeyMismatch', 'DPoP proof key does not match the session')
+    const grantAuth = JSON.parse(row.client_auth) as ClientAuth
+    const changed = clientAuthChange(grantAuth, input.clientAuth)
+    if (changed !== null) return err('InvalidClient', changed)
     if (!this.live(row, now, input.generation) || row.refresh_expires_at <= now) {
       this.revoke(row.id)
       return invalidGrant('Session expired')
     }
-    const { refresh } = lifetimes(JSON.parse(row.client_auth) as ClientAuth)
+    const { refresh } = lifetimes(grantAuth)
     const next = `ref-${randomToken(32)}`
     this.sql.exec(
       'INSERT INTO oauth_used_refresh (token, grant_id, expires_at) VALUES (?, ?, ?)',
@@ -122,7 +131,7 @@ export class OAuthGrants {
     )
     this.sql.exec(
       'UPDATE oauth_grants SET refresh_token = ?, refresh_expires_at = ?, last_used_at = ? WHERE id = ?',
-      next,
+      tokenHash(next),
       Math.min(now + refresh, row.session_expires_at),
       now,
       row.id,
@@ -148,12 +157,13 @@ export class OAuthGrants {
 
   /** The grant whose current or replaced refresh token this is. */
   idForRefreshToken(token: string): string | null {
+    const hash = tokenHash(token)
     const current = this.sql
-      .exec<{ id: string }>('SELECT id FROM oauth_grants WHERE refresh_token = ?', token)
+      .exec<{ id: string }>('SELECT id FROM oauth_grants WHERE refresh_token = ?', hash)
       .toArray()[0]
     if (current) return current.id
     const used = this.sql
-      .exec<{ grant_id: string }>('SELECT grant_id FROM oauth_used_refresh WHERE token = ?', token)
+      .exec<{ grant_id: string }>('SELECT grant_id FROM oauth_used_refresh WHERE token = ?', hash)
       .toArray()[0]
     return used?.grant_id ?? null
   }

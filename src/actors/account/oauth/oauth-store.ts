@@ -1,26 +1,28 @@
 import { err, ok, type Result } from '../../../shared/result'
 import type { AccountCode } from '../account-codes'
 import type { SessionEpoch } from '../session-epoch'
-import { AuthorizationRequests } from './authorization-requests'
+import { AuthorizationRequests, CODE_REPLAY_MS } from './authorization-requests'
 import { Consents } from './consents'
 import { type IssuedGrant, OAuthGrants } from './grants'
-import type {
-  AuthorizationRequest,
-  ClientAuth,
-  OAuthErr,
-  OAuthGrant,
-  OAuthStoreCode,
-  OnceKey,
+import {
+  type AuthorizationRequest,
+  type ClientAuth,
+  clientAuthChange,
+  type OAuthErr,
+  type OAuthGrant,
+  type OAuthStoreCode,
+  type OnceKey,
 } from './oauth-types'
 import { ReplayGuard } from './replay-guard'
 
 type R<T> = Result<T, OAuthStoreCode>
 
 /** The refusal for a value used before: a client assertion's `jti` or a DPoP proof's. */
-const replayed = (key: string): OAuthErr =>
-  key.startsWith('client-assertion:')
-    ? err('InvalidClient', 'Client assertion replayed')
-    : err('Replayed', 'DPoP proof replayed')
+const replayed = (key: string): OAuthErr => {
+  if (key.startsWith('client-assertion:')) return err('InvalidClient', 'Client assertion replayed')
+  if (key.startsWith('code-challenge:')) return err('InvalidRequest', 'code_challenge was used before')
+  return err('Replayed', 'DPoP proof replayed')
+}
 
 /** What the token endpoint presents with an authorization code. */
 export type CodeExchange = {
@@ -34,13 +36,16 @@ export type CodeExchange = {
 }
 
 /** The refresh grant's input: the presented token, who presents it and with which DPoP key. */
-export type GrantRefresh = { refreshToken: string; clientId: string; dpopJkt: string }
+export type GrantRefresh = { refreshToken: string; clientId: string; clientAuth: ClientAuth; dpopJkt: string }
 
 /** The owner's answer to a pending request. */
 export type OwnerDecision = { approve: true; remember: boolean } | { approve: false }
 
-/** What to revoke: a grant by id, or the grant of a refresh token. */
-export type RevokeTarget = { grantId: string } | { refreshToken: string }
+/**
+ * What to revoke: a grant by id, or the grant of a refresh token; with `clientId` (a
+ * client's revocation request) only a grant of that client.
+ */
+export type RevokeTarget = ({ grantId: string } | { refreshToken: string }) & { clientId?: string }
 
 /** The result of a decision: the code and request when approved, the request when denied. */
 export type Decided = { code: string | null; request: AuthorizationRequest }
@@ -73,8 +78,10 @@ export class OAuthStore {
     once: OnceKey[],
     now: number,
   ): R<{ requestUri: string; expiresAt: number }> {
+    // A PKCE challenge is single-use too: remembered as long as a code could be replayed.
+    const challenge = { key: `code-challenge:${request.codeChallenge}`, expiresAt: now + CODE_REPLAY_MS }
     return this.transaction(() => {
-      const seen = this.replays.useOnce(once, now)
+      const seen = this.replays.useOnce([...once, challenge], now)
       if (seen !== null) return replayed(seen)
       return ok(this.requests.push(request, now))
     })
@@ -127,8 +134,8 @@ export class OAuthStore {
         return err('InvalidGrant', 'Invalid code_verifier')
       if (request.dpopJkt !== input.dpopJkt)
         return err('DpopKeyMismatch', 'DPoP proof key does not match the request')
-      if (request.clientAuth.method !== input.clientAuth.method)
-        return err('InvalidClient', 'Client authentication method changed since the request')
+      const changed = clientAuthChange(request.clientAuth, input.clientAuth)
+      if (changed !== null) return err('InvalidClient', changed)
       const issued = this.grants.create(
         { ...request, clientAuth: input.clientAuth, generation: this.epoch.generation() },
         now,
@@ -148,20 +155,30 @@ export class OAuthStore {
 
   /**
    * Ends a grant: by id (the owner's list, a revoked access token) or by one of its refresh
-   * tokens (RFC 7009; unknown tokens are no error). Its client's remembered consent goes too.
+   * tokens (RFC 7009; unknown tokens are no error, another client's are). Its client's
+   * remembered consent goes too. `once` are the revoking client's single-use values.
    */
-  revoke(target: RevokeTarget): boolean {
+  revoke(target: RevokeTarget, once: OnceKey[], now: number): R<boolean> {
     return this.transaction(() => {
+      const seen = this.replays.useOnce(once, now)
+      if (seen !== null) return replayed(seen)
       const id = 'grantId' in target ? target.grantId : this.grants.idForRefreshToken(target.refreshToken)
       const grant = id === null ? null : this.grants.byId(id)
-      if (!grant) return false
+      if (!grant) return ok(false)
+      if (target.clientId !== undefined && grant.clientId !== target.clientId)
+        return err('InvalidGrant', 'Token was issued to another client')
       this.consents.forget(grant.clientId)
-      return this.grants.revoke(grant.id)
+      return ok(this.grants.revoke(grant.id))
     })
   }
 
   listGrants(now: number): OAuthGrant[] {
     return this.transaction(() => this.grants.list(now, this.epoch.generation()))
+  }
+
+  /** Whether the grant is still live (a service JWT minted with it dies with it). */
+  grantLive(grantId: string, now: number): boolean {
+    return this.grants.liveGrant(grantId, now, this.epoch.generation()) !== null
   }
 
   /**

@@ -6,6 +6,18 @@ import type { Err } from '../../../shared/result'
  */
 export type ClientAuth = { method: 'none' } | { method: 'private_key_jwt'; kid: string }
 
+/**
+ * Why `now` is not how the client authenticated when its code or grant was made, or null
+ * when it is (RFC 6749 §6: a client must keep authenticating as it did; a key rotation
+ * means a new authorization).
+ */
+export function clientAuthChange(was: ClientAuth, now: ClientAuth): string | null {
+  if (was.method !== now.method) return 'Client authentication method changed since the authorization'
+  if (was.method === 'private_key_jwt' && now.method === 'private_key_jwt' && was.kid !== now.kid)
+    return 'Client authentication key changed since the authorization'
+  return null
+}
+
 /** The validated parameters of a pushed authorization request: what its code and grant are bound to. */
 export type AuthorizationRequest = {
   clientId: string
