@@ -65,8 +65,13 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
-      workerdProject('workerd', ['test/**/*.test.ts'], ['test/unit/**', 'test/e2e/**', 'test/backups/**']),
-      workerdProject('workerd-backups', ['test/backups/**/*.test.ts'], [], {
+      // Not test/reference-pds/: its node_modules (the reference PDS the migration e2e runs) ship tests.
+      workerdProject(
+        'workerd',
+        ['test/**/*.test.ts'],
+        ['**/node_modules/**', 'test/unit/**', 'test/e2e/**', 'test/backups/**', 'test/reference-pds/**'],
+      ),
+      workerdProject('workerd-backups', ['test/backups/**/*.test.ts'], ['**/node_modules/**'], {
         BACKUP_EVERY_HOURS: '1',
         BACKUP_KEEP: '2',
       }),
