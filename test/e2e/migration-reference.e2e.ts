@@ -182,6 +182,7 @@ describe('npm run migrate between the reference PDS and this one, with a real PL
     const newCommit = follower.events
       .slice(eventsBefore)
       .find((e) => e.host === ours.baseUrl && e.type === 'commit')
+    await waitFor(() => newCommit?.resolved === true)
     expect(newCommit?.fromCurrentHost).toBe(true)
     expect(follower.errors).toEqual([])
     reportCheck(
@@ -232,6 +233,7 @@ describe('npm run migrate between the reference PDS and this one, with a real PL
     const newCommit = follower.events
       .slice(eventsBefore)
       .find((e) => e.host === ref2.url && e.type === 'commit')
+    await waitFor(() => newCommit?.resolved === true)
     expect(newCommit?.fromCurrentHost).toBe(true)
     expect(follower.errors).toEqual([])
     reportCheck(

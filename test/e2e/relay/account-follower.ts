@@ -11,6 +11,8 @@ export type HostEvent = {
   path?: string
   /** A relay takes an account's events only from the host its DID document names now. */
   fromCurrentHost: boolean
+  /** Set once `fromCurrentHost` is known (the DID is resolved after the event is recorded). */
+  resolved: boolean
 }
 
 /**
@@ -53,10 +55,12 @@ export class AccountFollower {
             ...(evt.event === 'account' ? { active: evt.active } : {}),
             ...(type === 'commit' && 'collection' in evt ? { path: `${evt.collection}/${evt.rkey}` } : {}),
             fromCurrentHost: false,
+            resolved: false,
           }
           this.events.push(event)
           const data = await this.resolver.did.resolveAtprotoData(this.did, true)
           event.fromCurrentHost = new URL(data.pds).host === new URL(host).host
+          event.resolved = true
         },
         onError: (err) => {
           if (err.name === 'FirehoseSubscriptionError') return
