@@ -1,54 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import { XRPCError } from '../../src/shared/xrpc-error'
-import type { OwnerCredential } from '../../src/worker/auth/credential'
-import { admitToMethod } from '../../src/worker/auth/method-policy'
 import { type Permissions, permissionsOf } from '../../src/worker/auth/permissions/permissions'
+import {
+  APPVIEW,
+  appPassword,
+  BAD_METHOD,
+  BAD_SCOPE,
+  CHAT,
+  mainPassword,
+  missing,
+  oauth,
+  refusal,
+  serviceJwt,
+  staticToken,
+} from './permission-fixtures'
 
-const DID = 'did:web:pds.test'
-const APPVIEW = 'did:web:api.bsky.app#bsky_appview'
-const CHAT = 'did:web:api.bsky.chat#bsky_chat'
-
-const oauth = (scope: string): OwnerCredential => ({
-  type: 'oauth',
-  did: DID,
-  scope,
-  clientId: 'https://app.example/client-metadata.json',
-  grantId: 'g1',
-})
-const appPassword = (privileged: boolean): OwnerCredential => ({
-  type: 'session',
-  did: DID,
-  scope: privileged ? 'com.atproto.appPassPrivileged' : 'com.atproto.appPass',
-  appPassword: { id: 'ap1', name: 'phone', privileged },
-})
-const mainPassword: OwnerCredential = {
-  type: 'session',
-  did: DID,
-  scope: 'com.atproto.access',
-  appPassword: null,
-}
-const staticToken: OwnerCredential = { type: 'static', did: DID }
-const serviceJwt = (lxm: string): OwnerCredential => ({ type: 'service', did: DID, lxm })
-
-/** The refusal `check` throws, as [status, error, message], or null when it is allowed. */
-function refusal(check: () => void): [number, string, string] | null {
-  try {
-    check()
-    return null
-  } catch (e) {
-    if (!(e instanceof XRPCError)) throw e
-    return [e.status, e.error, e.message]
-  }
-}
-const missing = (scope: string): [number, string, string] => [
-  403,
-  'ScopeMissingError',
-  `Missing required scope "${scope}"`,
-]
-const BAD_SCOPE: [number, string, string] = [400, 'InvalidToken', 'Bad token scope']
-const BAD_METHOD: [number, string, string] = [400, 'InvalidToken', 'Bad token method']
-
-/** Every kind of question, answered yes (null) or with its refusal. */
 function everything(p: Permissions) {
   return {
     repo: refusal(() => p.assertRepo('app.bsky.feed.post', 'create')),
@@ -269,33 +235,5 @@ describe('permissionsOf: OAuth', () => {
     const p = permissionsOf(oauth('transition:generic transition:email repo:*'))
     expect(refusal(() => p.assertRepo('app.bsky.feed.post', 'create'))).toEqual(missing('atproto'))
     expect(p.canReadEmail()).toBe(false)
-  })
-})
-
-describe('admitToMethod', () => {
-  it('keeps OAuth off methods no permission covers, and lets every other credential through', () => {
-    const token = oauth('atproto transition:generic transition:email')
-    for (const nsid of [
-      'com.atproto.server.createAppPassword',
-      'com.atproto.server.listAppPasswords',
-      'com.atproto.server.revokeAppPassword',
-      'dev.edgepds.server.revokeAllSessions',
-      'com.atproto.server.updateEmail',
-      'com.atproto.server.someFutureMethod',
-    ]) {
-      expect(refusal(() => admitToMethod(nsid, token))).toEqual([
-        403,
-        'Forbidden',
-        'OAuth credentials are not supported for this endpoint',
-      ])
-      expect(admitToMethod(nsid, appPassword(false))).toEqual(appPassword(false))
-    }
-    for (const nsid of [
-      'com.atproto.server.getSession',
-      'com.atproto.repo.createRecord',
-      'com.atproto.repo.importRepo',
-    ]) {
-      expect(admitToMethod(nsid, token)).toBe(token)
-    }
   })
 })
