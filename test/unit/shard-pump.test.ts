@@ -133,4 +133,18 @@ describe('ShardPump with frames handed over', () => {
     expect(log.reads).toBe(0)
     expect(socket.seqs()).toEqual([6, 7, 8])
   })
+
+  it('keeps no frame once every socket was sent it, and reads again for a socket that needs one', async () => {
+    const log = new FakeLog()
+    log.append(5)
+    const sockets = [new FakeSocket(initialState(null, 5)), new FakeSocket(initialState(null, 5))]
+    const pump = new ShardPump(log, () => sockets)
+    await pump.wake(log.append(3), log.frames.slice(-3))
+    expect(log.reads).toBe(0)
+    // A socket joining at 5 needs 6..8 again: they were dropped, so it costs a read.
+    sockets.push(new FakeSocket(initialState(5, 8)))
+    await pump.wake(8)
+    expect(log.reads).toBe(1)
+    expect(sockets[2]?.seqs()).toEqual([6, 7, 8])
+  })
 })

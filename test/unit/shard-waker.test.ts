@@ -82,4 +82,31 @@ describe('ShardWaker', () => {
     expect(errors).toEqual(['s'])
     expect(made).toBe(2)
   })
+
+  it('releases the frames every acknowledging shard has', async () => {
+    const recent = new FrameCache()
+    const a = fakeShard()
+    const b = fakeShard()
+    const released: number[] = []
+    const notifier = new ShardWaker(
+      (name) => (name === 'a' ? a.target : b.target),
+      (after, head) => recent.range(after, head),
+      () => {},
+      (through) => released.push(through),
+    )
+    const settle = () => new Promise((r) => setTimeout(r, 0))
+    notifier.wake(['a', 'b'], 1)
+    a.calls[0]?.done()
+    await settle()
+    expect(released).toEqual([1]) // b never acknowledged: it reads its own frames
+    b.calls[0]?.done()
+    await settle()
+    notifier.wake(['a', 'b'], 3)
+    a.calls[1]?.done()
+    await settle()
+    expect(released.at(-1)).toBe(1) // b still has only 1
+    b.calls[1]?.done()
+    await settle()
+    expect(released.at(-1)).toBe(3)
+  })
 })

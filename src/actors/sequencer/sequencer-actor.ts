@@ -52,11 +52,12 @@ export class SequencerActor extends DurableObject<Env> {
     return new Sequencer({
       log: new SqlEventLog(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn)),
       shards: sqlShardSet(ctx.storage.sql),
-      waker: (recent) =>
+      waker: (recent, release) =>
         new ShardWaker(
           (name) => shardStub(env, name),
           recent,
           (name, e) => log.warn('shard wake failed', { shard: name, error: String(e) }),
+          release,
         ),
       crawler: new CrawlRequester(
         relays,

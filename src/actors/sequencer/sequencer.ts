@@ -26,8 +26,14 @@ export type ShardSet = { names(): Iterable<string>; add(name: string): void; del
 export type SequencerDeps = {
   log: EventLog
   shards: ShardSet
-  /** Builds a waker over the shards given a source of the newest frames. */
-  waker: (recent: (after: number, head: number) => StoredFrame[] | null) => ShardWaker
+  /**
+   * Builds a waker over the shards given a source of the newest frames, and what to call
+   * once every shard has frames through a seq.
+   */
+  waker: (
+    recent: (after: number, head: number) => StoredFrame[] | null,
+    release: (through: number) => void,
+  ) => ShardWaker
   crawler: CrawlRequester
   /** Self-healing crawl, run on the alarm (absent in tests that do not need it). */
   relayHealth?: RelayHealth
@@ -46,13 +52,19 @@ export type SequencerDeps = {
  * crawl while events flow, and prunes past retention.
  */
 export class Sequencer {
-  /** The newest frames, handed to shards with each wake so most need no read. */
-  private readonly recent = new FrameCache(512, 8 * 1024 * 1024)
+  /**
+   * The newest frames, handed to shards with each wake so most need no read; dropped once
+   * every shard acknowledged them, so it holds only what a wake in flight will hand over.
+   */
+  private readonly recent = new FrameCache(512, 4 * 1024 * 1024)
   private readonly waker: ShardWaker
   private pruneScheduled = false
 
   constructor(private readonly deps: SequencerDeps) {
-    this.waker = deps.waker((after, head) => this.recent.range(after, head))
+    this.waker = deps.waker(
+      (after, head) => this.recent.range(after, head),
+      (through) => this.recent.dropThrough(through),
+    )
   }
 
   /** Sequences a batch; redelivered events are ignored. */

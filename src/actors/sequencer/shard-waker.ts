@@ -23,15 +23,30 @@ export class ShardWaker {
    * a failed call, since a stub whose object broke stays broken.
    */
   private readonly targets = new Map<string, ShardTarget>()
+  /** The shards the last wake went to. */
+  private names: string[] = []
 
   constructor(
     private readonly shard: (name: string) => ShardTarget,
     private readonly recent: RecentFrames,
     private readonly onError: (name: string, error: unknown) => void,
+    /** Told the seq through which every woken shard that acknowledged has its frames. */
+    private readonly release: (through: number) => void = () => {},
   ) {}
 
   wake(names: Iterable<string>, head: number): void {
-    for (const name of names) this.wakeOne(name, head)
+    this.names = [...names]
+    for (const name of this.names) this.wakeOne(name, head)
+  }
+
+  /**
+   * Frames every acknowledging shard has are needed by none: a shard that never
+   * acknowledged is handed no frames (it reads its own), so it holds nothing back.
+   */
+  private releaseAcknowledged(): void {
+    let lowest = Number.POSITIVE_INFINITY
+    for (const name of this.names) lowest = Math.min(lowest, this.acknowledged.get(name) ?? lowest)
+    if (lowest !== Number.POSITIVE_INFINITY) this.release(lowest)
   }
 
   private wakeOne(name: string, head: number): void {
@@ -49,7 +64,10 @@ export class ShardWaker {
     }
     target
       .wake(head, frames)
-      .then(() => this.acknowledged.set(name, Math.max(head, this.acknowledged.get(name) ?? 0)))
+      .then(() => {
+        this.acknowledged.set(name, Math.max(head, this.acknowledged.get(name) ?? 0))
+        this.releaseAcknowledged()
+      })
       .catch((e) => {
         this.acknowledged.delete(name)
         this.targets.delete(name)

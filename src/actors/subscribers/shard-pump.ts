@@ -98,7 +98,8 @@ export class ShardPump {
     while (await this.pass()) {}
     return true
   })
-  private readonly cache = new FrameCache()
+  /** Frames some socket still needs (see dropUnneeded), capped by count and bytes. */
+  private readonly cache = new FrameCache(2_000, 8 * 1024 * 1024)
   private readonly budgets: ClientBudgets
   /** When each held socket was first held back since it was last caught up. */
   private readonly heldSince = new WeakMap<SubscriberSocket, number>()
@@ -163,7 +164,15 @@ export class ShardPump {
       if (served === 'held') held = true
     }
     if (held && !again) this.scheduleTick()
+    this.dropUnneeded()
     return again
+  }
+
+  /** Frames at or below every socket's sentSeq are needed by none of them: dropped at once. */
+  private dropUnneeded(): void {
+    let lowest = this.head
+    for (const s of this.sockets()) lowest = Math.min(lowest, s.state.sentSeq)
+    this.cache.dropThrough(lowest)
   }
 
   /** Reads one window from the lowest position a ready socket needs and the cache lacks. */
