@@ -10,6 +10,8 @@ export type LoadtestArgs = {
   slowRate: number
   drainTimeoutMs: number
   warmup: number
+  /** Bytes of filler per record (the bench's 16 KB stress run); undefined writes plain posts. */
+  recordBytes?: number
   /** A running PDS to test instead of a fresh local one; needs `token`. */
   url: string | null
   token: string | null
@@ -33,6 +35,7 @@ same writes with no subscribers on the same server.
   --slow-rate R        frames per second a slow subscriber reads (default 20)
   --drain-timeout SEC  how long after the writes subscribers get to catch up (default 30)
   --warmup W           unmeasured writes before the first phase (default 20)
+  --record-bytes B     write records of about B bytes (the bench's stress run uses 16384)
   --url URL            test a running PDS instead of starting a local one (needs --token)
   --token T            bearer token for writes (or env LOADTEST_TOKEN)
   --shards N           SUBSCRIBER_SHARDS of the local server (default: the server's, 8)
@@ -85,6 +88,9 @@ export function parseLoadtestArgs(
     slowRate: count(values['slow-rate'], 'slow-rate', 20, 1),
     drainTimeoutMs: count(values['drain-timeout'], 'drain-timeout', 30, 1) * 1000,
     warmup: count(values.warmup, 'warmup', 20),
+    ...(values['record-bytes'] === undefined
+      ? {}
+      : { recordBytes: count(values['record-bytes'], 'record-bytes', 0, 1) }),
     url,
     token: url === null ? null : token,
     shards: values.shards === undefined ? null : count(values.shards, 'shards', 8, 1),
@@ -108,6 +114,7 @@ function parse(argv: string[]) {
       'slow-rate': str,
       'drain-timeout': str,
       warmup: str,
+      'record-bytes': str,
       url: str,
       token: str,
       shards: str,

@@ -10,6 +10,12 @@ export type ServerResources = {
   peakGroupRssMiB: number
   /** workerd RSS when the phase started, in MiB. */
   startWorkerdRssMiB: number
+  /**
+   * The PDS's own workerd alone (not wrangler's dev proxy, which buffers what it relays to
+   * a client that does not read): RSS at the start and the highest seen, in MiB.
+   */
+  startPdsWorkerdRssMiB?: number
+  peakPdsWorkerdRssMiB?: number
   /** CPU seconds (user + system) the workerd processes used during the phase. */
   workerdCpuSeconds: number
   /**
@@ -63,6 +69,7 @@ export function isUserWorkerd(pid: number): boolean {
 /** RSS sums and each workerd's CPU ticks, by pid (a restarted workerd has a new pid). */
 function snapshot(pgid: number) {
   let workerdRss = 0
+  let pdsRss = 0
   let groupRss = 0
   const workerdTicks = new Map<number, number>()
   const userWorkerds = new Set<number>()
@@ -73,10 +80,13 @@ function snapshot(pgid: number) {
     if (p.comm === 'workerd') {
       workerdRss += proc.rss
       workerdTicks.set(p.pid, proc.ticks)
-      if (isUserWorkerd(p.pid)) userWorkerds.add(p.pid)
+      if (isUserWorkerd(p.pid)) {
+        userWorkerds.add(p.pid)
+        pdsRss += proc.rss
+      }
     }
   }
-  return { workerdRss, groupRss, workerdTicks, userWorkerds }
+  return { workerdRss, pdsRss, groupRss, workerdTicks, userWorkerds }
 }
 
 /**
@@ -90,6 +100,7 @@ export function startMemorySampler(pgid: number, intervalMs = 200): { stop: () =
   const first = snapshot(pgid)
   const series: { t: number; mib: number }[] = []
   let peakWorkerd = first.workerdRss
+  let peakPds = first.pdsRss
   let peakGroup = first.groupRss
   const startTicks = new Map(first.workerdTicks)
   const lastTicks = new Map(first.workerdTicks)
@@ -98,6 +109,7 @@ export function startMemorySampler(pgid: number, intervalMs = 200): { stop: () =
     const now = snapshot(pgid)
     for (const pid of now.userWorkerds) userWorkerds.add(pid)
     peakWorkerd = Math.max(peakWorkerd, now.workerdRss)
+    peakPds = Math.max(peakPds, now.pdsRss)
     peakGroup = Math.max(peakGroup, now.groupRss)
     for (const [pid, ticks] of now.workerdTicks) {
       if (!startTicks.has(pid)) startTicks.set(pid, 0) // started during the phase
@@ -121,6 +133,8 @@ export function startMemorySampler(pgid: number, intervalMs = 200): { stop: () =
         peakWorkerdRssMiB: round(peakWorkerd / MIB),
         peakGroupRssMiB: round(peakGroup / MIB),
         startWorkerdRssMiB: round(first.workerdRss / MIB),
+        startPdsWorkerdRssMiB: round(first.pdsRss / MIB),
+        peakPdsWorkerdRssMiB: round(peakPds / MIB),
         workerdCpuSeconds: round(ticks / TICKS_PER_SECOND),
         pdsWorkerdCpuSeconds: round(userTicks / TICKS_PER_SECOND, 2),
         samples: series.length,

@@ -84,7 +84,7 @@ export function scenarioText(s: ScenarioResult): string {
   const srv = s.loaded.server
   if (srv) {
     lines.push(
-      `server: workerd RSS ${srv.startWorkerdRssMiB} → peak ${srv.peakWorkerdRssMiB} MiB (whole group ${srv.peakGroupRssMiB} MiB); workerd CPU ${srv.workerdCpuSeconds} s; tool CPU ${s.loaded.clientCpuSeconds} s`,
+      `server: workerd RSS ${srv.startWorkerdRssMiB} → peak ${srv.peakWorkerdRssMiB} MiB (the PDS's own ${srv.startPdsWorkerdRssMiB ?? '–'} → ${srv.peakPdsWorkerdRssMiB ?? '–'}; whole group ${srv.peakGroupRssMiB} MiB); workerd CPU ${srv.workerdCpuSeconds} s; tool CPU ${s.loaded.clientCpuSeconds} s`,
     )
   }
   if (s.targets.length > 0) lines.push('targets:', ...s.targets.map(targetLine))
