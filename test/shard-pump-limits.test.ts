@@ -181,6 +181,25 @@ describe('ShardPump limits', () => {
     expect(live.closed).toBeNull()
     expect(live.seqs()).toEqual(range(1, 500))
   })
+
+  it('cuts off every reader of a live stream above the rate, the one reading and the one not alike', async () => {
+    // The blind spot both ways: without bufferedAmount the pump sees only what it sent.
+    const { log, clock, sockets, pump } = setup()
+    const reading = new FakeSocket(initialState(null, 0), 'reading')
+    const stalled = new FakeSocket(initialState(null, 0), 'stalled')
+    sockets.push(reading, stalled)
+    let seconds = 0
+    for (; seconds < 100 && !reading.closed; seconds++) {
+      await pump.wake(log.append(20)) // 2,000 B/s against 1,000 B/s
+      await clock.advance(1_000, pump, 100)
+    }
+    expect(reading.closed?.reason).toBe('ConsumerTooSlow')
+    expect(stalled.closed?.reason).toBe('ConsumerTooSlow')
+    // The burst covers 2,000 B of the 1,000 B/s excess, then the socket is held: cut off
+    // about a grace later, within a second (the test's step).
+    const burstSeconds = LIMITS.clientBurstBytes / (2_000 - LIMITS.clientBytesPerSec)
+    expect(seconds).toBeLessThanOrEqual(burstSeconds + LIMITS.slowGraceMs / 1000 + 1)
+  })
 })
 
 describe('ShardPump reads', () => {

@@ -218,7 +218,7 @@ describe('firehose abuse limits under wrangler dev', () => {
     expect(total).toBeLessThan(CLIENT_BOUND + 10 * 60_000)
     expect(relay.problems).toEqual([])
     // Without the limits each stalled socket was sent the whole log: 10 × 10 MB queued.
-    // What remains is the shard's frame cache (at most 32 MiB) and read buffers.
+    // What remains is the shard's frame cache (at most 8 MiB) and read buffers.
     expect(peak - before).toBeLessThan(64)
     reportCheck(
       'stalled readers',
