@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clientKey, shardForClient } from '../src/actors/subscribers/client-address'
+import { clientKey } from '../src/actors/subscribers/client-address'
 import { parseConfig } from '../src/shared/config'
 import { DEFAULT_FIREHOSE_LIMITS } from '../src/shared/config/firehose'
 import { TEST_BINDINGS } from './helpers/test-identity'
@@ -14,6 +14,7 @@ describe('parseFirehoseLimits', () => {
       clientBytesPerSec: 2 * 1024 * 1024,
       clientBurstBytes: 4 * 1024 * 1024,
       slowGraceMs: 10_000,
+      shardFill: 900,
     })
   })
 
@@ -32,7 +33,10 @@ describe('parseFirehoseLimits', () => {
       clientBytesPerSec: 65_536,
       clientBurstBytes: 131_072,
       slowGraceMs: 2_500,
+      shardFill: 45, // derived: room for one more client's worth of sockets
     })
+    const fill = parseConfig({ ...TEST_BINDINGS, FIREHOSE_SHARD_FILL: '1' })
+    expect(fill.ok && fill.value.firehose.shardFill).toBe(1)
   })
 
   it.each([
@@ -41,6 +45,7 @@ describe('parseFirehoseLimits', () => {
     ['FIREHOSE_SOCKET_BYTES_PER_SEC', 'fast'],
     ['FIREHOSE_SOCKET_BURST_BYTES', '-1'],
     ['FIREHOSE_SLOW_GRACE_SECONDS', '0'],
+    ['FIREHOSE_SHARD_FILL', '0'],
   ])('refuses %s=%s, naming it', (name, raw) => {
     const config = parseConfig({ ...TEST_BINDINGS, [name]: raw })
     expect(config.ok).toBe(false)
@@ -60,17 +65,5 @@ describe('clientKey', () => {
     [null, 'unknown'],
   ])('counts %s as %s', (ip, key) => {
     expect(clientKey(ip)).toBe(key)
-  })
-})
-
-describe('shardForClient', () => {
-  it('sends one client to one shard and spreads many clients evenly', () => {
-    expect(shardForClient('203.0.113.7', 8)).toBe(shardForClient('203.0.113.7', 8))
-    const counts = new Array<number>(8).fill(0)
-    for (let i = 0; i < 8_000; i++) {
-      const shard = shardForClient(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, 8)
-      counts[shard] = (counts[shard] ?? 0) + 1
-    }
-    for (const n of counts) expect(n).toBeGreaterThan(800)
   })
 })

@@ -50,4 +50,15 @@ describe('shard wakes', () => {
     again.close()
     expect(seqs(frames)).toEqual([from + 1, from + 2])
   })
+
+  it('sockets of distinct clients fill the lowest shard, so each event wakes one shard', async () => {
+    const subs = await Promise.all(
+      ['198.51.100.1', '198.51.100.2', '198.51.100.3'].map((ip) => subscribe(undefined, { ip })),
+    )
+    expect((await sequencer().figures()).shards).toEqual(['shard-0'])
+    const from = (await sequencer().info()).head
+    await writeMany(2, 'shared')
+    for (const sub of subs) expect(seqs(await sub.waitFor(2))).toEqual([from + 1, from + 2])
+    for (const sub of subs) sub.close()
+  })
 })

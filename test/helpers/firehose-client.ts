@@ -29,10 +29,15 @@ export type Subscription = {
   response: Response
 }
 
-export async function subscribe(cursor?: number, opts: { accept?: boolean } = {}): Promise<Subscription> {
+export async function subscribe(
+  cursor?: number,
+  opts: { accept?: boolean; ip?: string } = {},
+): Promise<Subscription> {
   const url = new URL('/xrpc/com.atproto.sync.subscribeRepos', BASE_URL)
   if (cursor !== undefined) url.searchParams.set('cursor', String(cursor))
-  const response = await SELF.fetch(url, { headers: { upgrade: 'websocket' } })
+  const headers: Record<string, string> = { upgrade: 'websocket' }
+  if (opts.ip) headers['cf-connecting-ip'] = opts.ip
+  const response = await SELF.fetch(url, { headers })
   const ws = response.webSocket
   if (!ws) throw new Error(`no WebSocket: HTTP ${response.status} ${await response.text()}`)
   const frames: Frame[] = []

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { CrawlRequester } from '../../src/actors/sequencer/crawl-requester'
 import { MemoryEventLog } from '../../src/actors/sequencer/memory-event-log'
-import { Sequencer, type ShardSet } from '../../src/actors/sequencer/sequencer'
+import { Sequencer } from '../../src/actors/sequencer/sequencer'
+import { memoryShardSet } from '../../src/actors/sequencer/shard-set'
 import { ShardWaker } from '../../src/actors/sequencer/shard-waker'
 import type { StoredFrame } from '../../src/shared/event-frame'
 import type { Logger } from '../../src/shared/logger'
@@ -10,16 +11,12 @@ const quiet: Logger = { info() {}, warn() {}, error() {} }
 
 /** A sequencer over memory, whose shards record each wake and answer at once. */
 function sequencerWithShards() {
-  const names = new Set<string>()
-  const shards: ShardSet = {
-    names: () => names,
-    add: (n) => void names.add(n),
-    delete: (n) => void names.delete(n),
-  }
+  const shards = memoryShardSet()
   const woken: { shard: string; head: number; seqs: number[] }[] = []
   const sequencer = new Sequencer({
     log: new MemoryEventLog(),
     shards,
+    placement: { shards: 4, fill: 2, nameOf: (n) => `shard-${n}` },
     waker: (recent) =>
       new ShardWaker(
         (shard) => ({
@@ -43,6 +40,9 @@ function sequencerWithShards() {
   return { sequencer, woken, append }
 }
 
+/** A shard load of `n` sockets of one client. */
+const held = (n: number) => ({ sockets: n, clients: n > 0 ? ['client-a'] : [] })
+
 const settle = () => new Promise((r) => setTimeout(r, 0))
 
 describe('Sequencer wakes', () => {
@@ -51,11 +51,11 @@ describe('Sequencer wakes', () => {
     await append() // no shard holds sockets: nobody is called
     await settle()
     expect(woken).toEqual([])
-    expect(sequencer.registerShard('shard-3')).toBe(1)
+    expect(sequencer.reportShard('shard-3', held(1))).toBe(1)
     await append()
     await settle()
     expect(woken.map((w) => w.shard)).toEqual(['shard-3'])
-    sequencer.unregisterShard('shard-3')
+    sequencer.reportShard('shard-3', held(0))
     await append()
     await settle()
     expect(woken.map((w) => w.shard)).toEqual(['shard-3'])
@@ -65,7 +65,7 @@ describe('Sequencer wakes', () => {
     const { sequencer, append } = sequencerWithShards()
     await append()
     await append()
-    expect(sequencer.registerShard('shard-0')).toBe(2)
+    expect(sequencer.reportShard('shard-0', held(1))).toBe(2)
     expect(sequencer.info().head).toBe(2)
   })
 })

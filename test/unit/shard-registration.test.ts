@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest'
+import type { ShardLoad } from '../../src/actors/sequencer'
 import { ShardRegistration } from '../../src/actors/subscribers/shard-registration'
+
+/** `n` sockets of one client. */
+const load = (n: number): ShardLoad => ({ sockets: n, clients: n > 0 ? ['client-a'] : [] })
 
 /** A sequencer whose register/unregister calls resolve when the test says so. */
 function fakeSequencer(head: () => number) {
   const registered = new Set<string>()
   const calls: { present: boolean; done: () => void }[] = []
-  const announce = (present: boolean) =>
-    new Promise<number | undefined>((resolve) =>
+  const announce = ({ sockets }: ShardLoad) => {
+    const present = sockets > 0
+    return new Promise<number | undefined>((resolve) =>
       calls.push({
         present,
         done: () => {
@@ -16,6 +21,7 @@ function fakeSequencer(head: () => number) {
         },
       }),
     )
+  }
   return { registered, calls, announce }
 }
 
@@ -25,7 +31,7 @@ describe('ShardRegistration', () => {
   it('registers a socket that arrives while the last one is being unregistered', async () => {
     let sockets = 1
     const seq = fakeSequencer(() => 7)
-    const reg = new ShardRegistration(() => sockets > 0, seq.announce)
+    const reg = new ShardRegistration(() => load(sockets), seq.announce)
     const first = reg.sync()
     await settle()
     seq.calls[0]?.done()
@@ -50,7 +56,7 @@ describe('ShardRegistration', () => {
   it('tells the sequencer once per change, not once per socket', async () => {
     let sockets = 0
     const seq = fakeSequencer(() => 1)
-    const reg = new ShardRegistration(() => sockets > 0, seq.announce)
+    const reg = new ShardRegistration(() => load(sockets), seq.announce)
     sockets = 3
     const a = reg.sync()
     const b = reg.sync()
@@ -61,10 +67,27 @@ describe('ShardRegistration', () => {
     expect(seq.calls.map((c) => c.present)).toEqual([true])
   })
 
+  it('tells the sequencer of a new client on a shard that already held sockets', async () => {
+    const announced: ShardLoad[] = []
+    let now: ShardLoad = load(1)
+    const reg = new ShardRegistration(
+      () => now,
+      async (l) => {
+        announced.push(l)
+        return 1
+      },
+    )
+    await reg.sync()
+    now = { sockets: 2, clients: ['client-a', 'client-b'] }
+    await reg.sync()
+    await reg.sync()
+    expect(announced).toEqual([load(1), { sockets: 2, clients: ['client-a', 'client-b'] }])
+  })
+
   it('unregisters after a restart with no sockets, though it never registered in this life', async () => {
     const seq = fakeSequencer(() => 1)
     seq.registered.add('s') // persisted by the sequencer before the restart
-    const reg = new ShardRegistration(() => false, seq.announce)
+    const reg = new ShardRegistration(() => load(0), seq.announce)
     const done = reg.sync()
     await settle()
     seq.calls[0]?.done()
@@ -76,10 +99,10 @@ describe('ShardRegistration', () => {
     let fail = true
     const announced: boolean[] = []
     const reg = new ShardRegistration(
-      () => true,
-      async (present) => {
+      () => load(1),
+      async ({ sockets }) => {
         if (fail) throw new Error('sequencer unreachable')
-        announced.push(present)
+        announced.push(sockets > 0)
         return 3
       },
     )

@@ -36,4 +36,12 @@ export const SEQUENCER_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // What each shard holds (shard-placement.ts): its socket count and its clients' keys, JSON.
+    id: 3,
+    sql: `
+      ALTER TABLE shards ADD COLUMN sockets INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE shards ADD COLUMN clients TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ]

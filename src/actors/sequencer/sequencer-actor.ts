@@ -3,18 +3,18 @@ import { parseConfig } from '../../shared/config'
 import { createLogger, setLogFormat } from '../../shared/logger'
 import { openActor } from '../../shared/open-actor'
 import { runMigrations } from '../../shared/sql-migrations'
-import { shardStub } from '../subscribers'
+import { shardName, shardStub } from '../subscribers'
 import { CrawlRequester } from './crawl-requester'
 import type { IncomingEvent } from './event-log'
 import { SEQUENCER_MIGRATIONS } from './migrations'
 import { RelayHealth } from './relay-health'
-import { type LogInfo, type ReadResult, Sequencer, type SequencerFigures } from './sequencer'
+import { type LogInfo, type ReadResult, Sequencer, type SequencerFigures, type ShardLoad } from './sequencer'
 import { sqlShardSet } from './shard-set'
 import { ShardWaker } from './shard-waker'
 import { SqlEventLog } from './sql-event-log'
 import { SqlRelayRecordStore } from './sql-relay-records'
 
-export type { LogInfo, ReadResult, SequencerFigures } from './sequencer'
+export type { LogInfo, ReadResult, SequencerFigures, ShardLoad } from './sequencer'
 
 const log = createLogger('seq')
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
@@ -37,7 +37,7 @@ export class SequencerActor extends DurableObject<Env> {
     const config = parseConfig(env)
     if (!config.ok) throw new Error(config.message)
     setLogFormat(config.value.logFormat)
-    const { hostname, relays, retention } = config.value
+    const { hostname, relays, retention, subscriberShards, firehose } = config.value
     const relayHealth = new RelayHealth({
       relays,
       hostname,
@@ -52,6 +52,7 @@ export class SequencerActor extends DurableObject<Env> {
     return new Sequencer({
       log: new SqlEventLog(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn)),
       shards: sqlShardSet(ctx.storage.sql),
+      placement: { shards: subscriberShards, fill: firehose.shardFill, nameOf: shardName },
       waker: (recent, release) =>
         new ShardWaker(
           (name) => shardStub(env, name),
@@ -94,12 +95,12 @@ export class SequencerActor extends DurableObject<Env> {
     return (await this.opened).figures()
   }
 
-  async registerShard(name: string): Promise<number> {
-    return (await this.opened).registerShard(name)
+  async placeClient(client: string): Promise<string> {
+    return (await this.opened).placeClient(client)
   }
 
-  async unregisterShard(name: string): Promise<void> {
-    ;(await this.opened).unregisterShard(name)
+  async reportShard(name: string, load: ShardLoad): Promise<number> {
+    return (await this.opened).reportShard(name, load)
   }
 
   override async alarm(): Promise<void> {

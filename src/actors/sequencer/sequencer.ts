@@ -5,6 +5,7 @@ import type { Logger } from '../../shared/logger'
 import type { CrawlRequester } from './crawl-requester'
 import type { EventLog, IncomingEvent, RetainedStats } from './event-log'
 import type { RelayHealth, RelayRecord } from './relay-health'
+import { type PlacementLimits, ShardPlacement } from './shard-placement'
 import type { ShardWaker } from './shard-waker'
 
 export type LogInfo = { head: number; oldest: number | null }
@@ -20,12 +21,22 @@ export type SequencerFigures = {
   relays: RelayRecord[]
 }
 
-/** The shards that hold sockets, kept across restarts. */
-export type ShardSet = { names(): Iterable<string>; add(name: string): void; delete(name: string): void }
+/** What a subscriber shard holds: its open sockets and the keys of their clients. */
+export type ShardLoad = { sockets: number; clients: readonly string[] }
+
+/** The shards that hold sockets and what each reported, kept across restarts. */
+export type ShardSet = {
+  names(): Iterable<string>
+  loads(): ReadonlyMap<string, ShardLoad>
+  /** A load of no sockets removes the shard. */
+  set(name: string, load: ShardLoad): void
+}
 
 export type SequencerDeps = {
   log: EventLog
   shards: ShardSet
+  /** Where new clients' sockets go (see ShardPlacement); `nameOf` names shard n. */
+  placement: PlacementLimits & { nameOf: (index: number) => string }
   /**
    * Builds a waker over the shards given a source of the newest frames, and what to call
    * once every shard has frames through a seq.
@@ -58,6 +69,7 @@ export class Sequencer {
    */
   private readonly recent = new FrameCache(512, 4 * 1024 * 1024)
   private readonly waker: ShardWaker
+  private readonly placement: ShardPlacement
   private pruneScheduled = false
 
   constructor(private readonly deps: SequencerDeps) {
@@ -65,6 +77,8 @@ export class Sequencer {
       (after, head) => this.recent.range(after, head),
       (through) => this.recent.dropThrough(through),
     )
+    const { nameOf, ...limits } = deps.placement
+    this.placement = new ShardPlacement(deps.shards, nameOf, limits, deps.now)
   }
 
   /** Sequences a batch; redelivered events are ignored. */
@@ -97,14 +111,18 @@ export class Sequencer {
     return this.deps.log.lastOutboxId()
   }
 
-  /** Wakes `name` from now on; answers the head, which the shard's new sockets start from. */
-  registerShard(name: string): number {
-    this.deps.shards.add(name)
-    return this.deps.log.head()
+  /** The subscriber shard a new socket of `client` goes to. */
+  placeClient(client: string): string {
+    return this.placement.place(client)
   }
 
-  unregisterShard(name: string): void {
-    this.deps.shards.delete(name)
+  /**
+   * What shard `name` holds now: woken from now on while it holds sockets. Answers the
+   * head, which the shard's new sockets start from.
+   */
+  reportShard(name: string, load: ShardLoad): number {
+    this.placement.report(name, load)
+    return this.deps.log.head()
   }
 
   /** The figures the status page shows. */

@@ -26,20 +26,6 @@ function expandIpv6(ip: string): string[] | null {
   return groups.map((g) => g.replace(/^0+(?=.)/, ''))
 }
 
-/**
- * The shard every socket of `client` goes to: a hash of its key, so distinct clients
- * spread evenly over the shards and each shard sees all of one client's sockets (its
- * per-client count is then exact without any state shared between shards).
- */
-export function shardForClient(client: string, shards: number): number {
-  let hash = 0x811c9dc5 // FNV-1a, 32 bits
-  for (let i = 0; i < client.length; i++) {
-    hash ^= client.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193)
-  }
-  return (hash >>> 0) % shards
-}
-
 /** The header the Worker names a socket's client in when it hands the upgrade to a shard. */
 export const CLIENT_HEADER = 'x-edge-pds-client'
 

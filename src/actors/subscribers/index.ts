@@ -1,7 +1,7 @@
 import { namedStub } from '../../shared/named-actor'
 import type { SubscriberActor } from './subscriber-actor'
 
-export { CLIENT_HEADER, clientKey, shardForClient } from './client-address'
+export { CLIENT_HEADER, clientKey } from './client-address'
 export type { ShardFigures } from './shard-figures'
 export { SubscriberActor } from './subscriber-actor'
 export { parseCursor } from './subscription-state'

@@ -1,3 +1,4 @@
+import type { ShardLoad } from '../sequencer'
 import type { SubscriberSocket } from './shard-pump'
 
 /** One shard's sockets for the status page. Client keys never leave the shard, only counts. */
@@ -21,4 +22,9 @@ export function shardFigures(sockets: readonly SubscriberSocket[], cutOff: numbe
     backfill: sockets.length - live,
     cutOff,
   }
+}
+
+/** What the shard tells the sequencer it holds: sockets, and its clients' keys in order. */
+export function shardLoad(sockets: readonly SubscriberSocket[]): ShardLoad {
+  return { sockets: sockets.length, clients: [...new Set(sockets.map((s) => s.client))].sort() }
 }

@@ -1,6 +1,9 @@
+import type { ShardLoad } from '../sequencer'
+
 /**
- * Keeps the sequencer's word on whether this shard holds sockets in step with the
- * sockets themselves, so the sequencer wakes only shards that have someone to send to.
+ * Keeps the sequencer's word on what this shard holds (its socket count and clients) in
+ * step with the sockets themselves, so the sequencer wakes only shards that have someone
+ * to send to and places a client's next socket where its others are.
  *
  * Announcements run one at a time; each looks at the sockets when it starts, and a
  * change meanwhile (the last socket closing while a new one connects) runs another, so
@@ -10,14 +13,15 @@
  * sockets still tells the sequencer, which may have kept it registered.
  */
 export class ShardRegistration {
-  private announced: boolean | null = null
+  /** The load last announced, as its key (see keyOf); null while unknown. */
+  private announced: string | null = null
   private running: Promise<number | null> | null = null
   private again = false
 
   constructor(
-    private readonly hasSockets: () => boolean,
-    /** Tells the sequencer; registering answers its head. */
-    private readonly announce: (present: boolean) => Promise<unknown>,
+    private readonly load: () => ShardLoad,
+    /** Tells the sequencer; it answers its head. */
+    private readonly announce: (load: ShardLoad) => Promise<unknown>,
   ) {}
 
   /**
@@ -39,11 +43,12 @@ export class ShardRegistration {
     let head: number | null = null
     do {
       this.again = false
-      const present = this.hasSockets()
-      if (present === this.announced) continue
+      const load = this.load()
+      const key = keyOf(load)
+      if (key === this.announced) continue
       try {
-        const answer = await this.announce(present)
-        this.announced = present
+        const answer = await this.announce(load)
+        this.announced = key
         if (typeof answer === 'number') head = answer
       } catch (e) {
         this.announced = null // unknown: the next sync tries again
@@ -56,3 +61,5 @@ export class ShardRegistration {
     return head
   }
 }
+
+const keyOf = (load: ShardLoad): string => `${load.sockets} ${load.clients.join(' ')}`

@@ -7,7 +7,7 @@ import { XRPCError } from '../../shared/xrpc-error'
 import { sequencerStub } from '../sequencer'
 import { capReached, refuseFutureCursor } from './admission'
 import { CLIENT_HEADER, clientFromTags, clientTag } from './client-address'
-import { type ShardFigures, shardFigures } from './shard-figures'
+import { type ShardFigures, shardFigures, shardLoad } from './shard-figures'
 import { DEFAULT_LIMITS, ShardPump } from './shard-pump'
 import { ShardRegistration } from './shard-registration'
 import { SocketRegistry } from './socket-registry'
@@ -40,9 +40,8 @@ export class SubscriberActor extends DurableObject<Env> {
       (ws) => clientFromTags(ctx.getTags(ws)),
     )
     this.registration = new ShardRegistration(
-      () => this.sockets.open().length > 0,
-      (present) =>
-        present ? sequencer.registerShard(this.shardName()) : sequencer.unregisterShard(this.shardName()),
+      () => shardLoad(this.sockets.open()),
+      (load) => sequencer.reportShard(this.shardName(), load),
     )
     this.pump = new ShardPump(
       { read: (after, limit, maxBytes) => sequencer.read(after, limit, maxBytes) },

@@ -10,6 +10,7 @@ export type FirehoseSettings = Pick<
   | 'FIREHOSE_SOCKET_BYTES_PER_SEC'
   | 'FIREHOSE_SOCKET_BURST_BYTES'
   | 'FIREHOSE_SLOW_GRACE_SECONDS'
+  | 'FIREHOSE_SHARD_FILL'
 >
 
 /** What one client may cost a subscriber shard (see the policy in `shard-pump.ts`). */
@@ -24,7 +25,15 @@ export type FirehoseLimits = {
   clientBurstBytes: number
   /** How long a socket may stay behind while held back by its rate before ConsumerTooSlow, in ms. */
   slowGraceMs: number
+  /**
+   * Sockets a subscriber shard takes before new clients go to the next one (see
+   * shard-placement.ts): room for every client placed there to reach its own cap.
+   */
+  shardFill: number
 }
+
+/** The default fill: a shard full but for one client's worth of sockets. */
+const defaultFill = (perShard: number, perClient: number): number => Math.max(1, perShard - perClient)
 
 export const DEFAULT_FIREHOSE_LIMITS: FirehoseLimits = {
   maxSocketsPerClient: 100,
@@ -32,6 +41,7 @@ export const DEFAULT_FIREHOSE_LIMITS: FirehoseLimits = {
   clientBytesPerSec: 2 * 1024 * 1024,
   clientBurstBytes: 4 * 1024 * 1024,
   slowGraceMs: 10_000,
+  shardFill: defaultFill(1_000, 100),
 }
 
 /** Parses the firehose's abuse limits; each falls back to its default when unset. */
@@ -74,6 +84,13 @@ export function parseFirehoseLimits(env: FirehoseSettings): ConfigResult<Firehos
       (n) => n > 0,
       'a positive number of seconds',
     ),
+    fill: numberSetting(
+      'FIREHOSE_SHARD_FILL',
+      env.FIREHOSE_SHARD_FILL,
+      0, // 0: derived from the caps below
+      positiveInteger,
+      sockets,
+    ),
   })
   if (!parts.ok) return parts
   const p = parts.value
@@ -83,5 +100,6 @@ export function parseFirehoseLimits(env: FirehoseSettings): ConfigResult<Firehos
     clientBytesPerSec: p.rate,
     clientBurstBytes: p.burst,
     slowGraceMs: Math.round(p.grace * 1000),
+    shardFill: p.fill === 0 ? defaultFill(p.perShard, p.perClient) : p.fill,
   })
 }

@@ -38,6 +38,7 @@ export type RawSettings = {
   FIREHOSE_SOCKET_BYTES_PER_SEC?: string
   FIREHOSE_SOCKET_BURST_BYTES?: string
   FIREHOSE_SLOW_GRACE_SECONDS?: string
+  FIREHOSE_SHARD_FILL?: string
   BLOB_UPLOAD_LIMIT?: string
   BLOB_GRACE_HOURS?: string
   BACKUP_EVERY_HOURS?: string

@@ -1,11 +1,12 @@
-import { CLIENT_HEADER, clientKey, parseCursor, shardForClient, shardStub } from '../../actors/subscribers'
+import { sequencerStub } from '../../actors/sequencer'
+import { CLIENT_HEADER, clientKey, parseCursor, shardStub } from '../../actors/subscribers'
 import { XRPCError } from '../../shared/xrpc-error'
-import { configFor } from '../config-cache'
 
 /**
  * `com.atproto.sync.subscribeRepos`: hands the WebSocket upgrade to the subscriber shard
- * of the client's address (`cf-connecting-ip`, which Cloudflare sets), so one shard holds
- * all of a client's sockets and can count them exactly; distinct clients spread evenly.
+ * the sequencer places the client's address on (`cf-connecting-ip`, which Cloudflare
+ * sets): the one that holds its other sockets, so it can count them exactly, or for a new
+ * client the lowest shard with room (shard-placement.ts).
  */
 export async function subscribeRepos(req: Request, env: Env): Promise<Response> {
   if (req.method !== 'GET') throw new XRPCError(405, 'InvalidRequest', 'subscribeRepos requires GET')
@@ -18,5 +19,6 @@ export async function subscribeRepos(req: Request, env: Env): Promise<Response> 
   const client = clientKey(req.headers.get('cf-connecting-ip'))
   const forward = new Request(req)
   forward.headers.set(CLIENT_HEADER, client)
-  return shardStub(env, shardForClient(client, configFor(env).subscriberShards)).fetch(forward)
+  const shard = await sequencerStub(env).placeClient(client)
+  return shardStub(env, shard).fetch(forward)
 }
