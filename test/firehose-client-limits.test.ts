@@ -37,6 +37,8 @@ describe('parseFirehoseLimits', () => {
     })
     const fill = parseConfig({ ...TEST_BINDINGS, FIREHOSE_SHARD_FILL: '1' })
     expect(fill.ok && fill.value.firehose.shardFill).toBe(1)
+    const over = parseConfig({ ...TEST_BINDINGS, FIREHOSE_SHARD_FILL: '5000' })
+    expect(over.ok && over.value.firehose.shardFill).toBe(1_000) // no more than a shard holds
   })
 
   it.each([

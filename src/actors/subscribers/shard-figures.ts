@@ -1,7 +1,10 @@
 import type { ShardLoad } from '../sequencer'
 import type { SubscriberSocket } from './shard-pump'
 
-/** One shard's sockets for the status page. Client keys never leave the shard, only counts. */
+/**
+ * One shard's sockets for the status page: counts only. Client keys go to the sequencer
+ * alone, which places sockets by them (shardLoad below).
+ */
 export type ShardFigures = {
   sockets: number
   /** Distinct client addresses (an IPv6 client counted by its /64). */

@@ -100,6 +100,7 @@ export function parseFirehoseLimits(env: FirehoseSettings): ConfigResult<Firehos
     clientBytesPerSec: p.rate,
     clientBurstBytes: p.burst,
     slowGraceMs: Math.round(p.grace * 1000),
-    shardFill: p.fill === 0 ? defaultFill(p.perShard, p.perClient) : p.fill,
+    // More than a shard may hold would only have new clients refused before the next shard.
+    shardFill: p.fill === 0 ? defaultFill(p.perShard, p.perClient) : Math.min(p.fill, p.perShard),
   })
 }
