@@ -51,7 +51,7 @@ export type PumpLimits = Pick<FirehoseLimits, 'clientBytesPerSec' | 'clientBurst
 
 export const DEFAULT_LIMITS: PumpLimits = {
   pageSize: 500,
-  pageBytes: 8 * 1024 * 1024,
+  pageBytes: 4 * 1024 * 1024,
   batchFrames: 250,
   tickMs: 100,
   maxBufferedBytes: 16 * 1024 * 1024,
@@ -98,8 +98,11 @@ export class ShardPump {
     while (await this.pass()) {}
     return true
   })
-  /** Frames some socket still needs (see dropUnneeded), capped by count and bytes. */
-  private readonly cache = new FrameCache(2_000, 8 * 1024 * 1024)
+  /**
+   * Frames some socket still needs (see dropUnneeded), capped at 2,000 frames and two
+   * windows' bytes, so the window just read never evicts the one read before it.
+   */
+  private readonly cache: FrameCache
   private readonly budgets: ClientBudgets
   /** When each held socket was first held back since it was last caught up. */
   private readonly heldSince = new WeakMap<SubscriberSocket, number>()
@@ -116,6 +119,7 @@ export class ShardPump {
     private readonly limits: PumpLimits = DEFAULT_LIMITS,
     private readonly clock: PumpClock = SYSTEM_CLOCK,
   ) {
+    this.cache = new FrameCache(2_000, 2 * limits.pageBytes)
     this.budgets = new ClientBudgets({
       bytesPerSec: limits.clientBytesPerSec,
       burstBytes: limits.clientBurstBytes,
