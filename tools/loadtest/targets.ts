@@ -55,7 +55,7 @@ function throughputRatio(s: Omit<ScenarioResult, 'targets'>, goal: number): Targ
 }
 
 /** The stress run: what the PDS's memory grew by, and whether every stalled socket was cut off. */
-function stressChecks(loaded: PhaseResult): TargetCheck[] {
+function stressChecks(loaded: PhaseResult, baseline: PhaseResult | null): TargetCheck[] {
   const out: TargetCheck[] = []
   const srv = loaded.server
   if (srv) {
@@ -65,7 +65,7 @@ function stressChecks(loaded: PhaseResult): TargetCheck[] {
       check(
         'PDS memory growth in the stress run',
         `≤ ${goal} MiB (workerd RSS, peak − start)`,
-        `${fmt(growth)} MiB (${srv.startWorkerdRssMiB} → ${srv.peakWorkerdRssMiB} MiB)`,
+        `${fmt(growth)} MiB (${srv.startWorkerdRssMiB} → ${srv.peakWorkerdRssMiB} MiB)${memoryBreakdown(loaded, baseline)}`,
         above(growth, goal, ' MiB'),
       ),
     )
@@ -83,6 +83,24 @@ function stressChecks(loaded: PhaseResult): TargetCheck[] {
     )
   }
   return out
+}
+
+/**
+ * Where the stress run's growth sits: the PDS's own workerd apart from wrangler's dev proxy
+ * (which buffers what it relays to a reader that does not read), and what the same writes
+ * grew both by with no subscribers, just before.
+ */
+function memoryBreakdown(loaded: PhaseResult, baseline: PhaseResult | null): string {
+  const parts: string[] = []
+  const srv = loaded.server
+  if (srv?.startPdsWorkerdRssMiB !== undefined && srv.peakPdsWorkerdRssMiB !== undefined)
+    parts.push(`the PDS's own workerd +${fmt(srv.peakPdsWorkerdRssMiB - srv.startPdsWorkerdRssMiB)} MiB`)
+  const base = baseline?.server
+  if (base)
+    parts.push(
+      `the same writes with no subscribers just before +${fmt(base.peakWorkerdRssMiB - base.startWorkerdRssMiB)} MiB`,
+    )
+  return parts.length > 0 ? `; ${parts.join('; ')}` : ''
 }
 
 function healthyExact(loaded: PhaseResult): TargetCheck | null {
@@ -127,7 +145,7 @@ export function checkTargets(s: Omit<ScenarioResult, 'targets'>): TargetCheck[] 
     const t = throughputRatio(s, TARGETS.throughputRatioWithStalled)
     if (t) out.push(t)
   }
-  if (o.recordBytes !== undefined) out.push(...stressChecks(s.loaded))
+  if (o.recordBytes !== undefined) out.push(...stressChecks(s.loaded, s.baseline))
   const healthy = s.loaded.delivery?.classes.healthy
   const lag = healthy?.lag.p99 ?? null
   if (o.subscribers >= 100 && o.subscribers < 1000 && lag !== null) {
