@@ -1,15 +1,17 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+
 /** Digests of the configured secrets compared (the token, the password): the same on every request. */
-const secretDigests = new Map<string, ArrayBuffer>()
+const secretDigests = new Map<string, Uint8Array>()
 /** A changed setting leaves an old entry behind; a few are kept at most. */
 const MAX_SECRETS = 4
 
-const sha256 = (s: string) => crypto.subtle.digest('SHA-256', new TextEncoder().encode(s))
+// node:crypto (nodejs_compat) hashes synchronously in native code: no WebCrypto promise per request.
+const sha256 = (s: string): Uint8Array => createHash('sha256').update(s).digest()
 
-/** Kept as bytes, not as a promise: a promise must not be shared across requests in workerd. */
-async function secretDigest(secret: string): Promise<ArrayBuffer> {
+function secretDigest(secret: string): Uint8Array {
   const known = secretDigests.get(secret)
   if (known) return known
-  const digest = await sha256(secret)
+  const digest = sha256(secret)
   if (secretDigests.size >= MAX_SECRETS) secretDigests.clear()
   secretDigests.set(secret, digest)
   return digest
@@ -17,9 +19,9 @@ async function secretDigest(secret: string): Promise<ArrayBuffer> {
 
 /**
  * Compares a presented value with a configured secret without leaking where they differ:
- * both are hashed first (the secret's digest once per isolate).
+ * both are hashed first (the secret's digest once per isolate), so the compared buffers
+ * always have the same length whatever was presented.
  */
-export async function constantTimeEqual(presented: string, secret: string): Promise<boolean> {
-  const [ha, hb] = await Promise.all([sha256(presented), secretDigest(secret)])
-  return crypto.subtle.timingSafeEqual(ha, hb)
+export function constantTimeEqual(presented: string, secret: string): boolean {
+  return timingSafeEqual(sha256(presented), secretDigest(secret))
 }
