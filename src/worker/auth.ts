@@ -56,7 +56,7 @@ export async function verifyOwnerToken(
   const { scheme, token } = authorizationToken(req)
   const now = opts.now ?? Date.now()
   if (scheme === 'dpop') return verifyDpopAccess(req, token, config, now)
-  if (config.authToken !== null && (await constantTimeEqual(token, config.authToken))) {
+  if (config.authToken !== null && constantTimeEqual(token, config.authToken)) {
     return { credential: { type: 'static', did: config.did }, check: { kind: 'static' } }
   }
   const decoded = decodeJwt(token)

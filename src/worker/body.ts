@@ -1,12 +1,17 @@
 import { invalidRequest, XRPCError } from '../shared/xrpc-error'
 import { readLimited } from './read-limited'
 
+async function readLimitedText(body: ReadableStream<Uint8Array>, limit: number): Promise<string | null> {
+  const bytes = await readLimited(body, limit)
+  return bytes && bytes.byteLength <= limit ? new TextDecoder().decode(bytes) : null
+}
+
 /** Default JSON body limit of the reference PDS; record writes allow more. */
 export const DEFAULT_JSON_LIMIT = 150_000
 
 /**
- * A Content-Length within `limit`: the body is then read in one native call instead of
- * chunk by chunk (HTTP framing holds the body to that length; the size is still checked).
+ * A Content-Length within `limit`: the body is then read as text in one native call instead
+ * of chunk by chunk (HTTP framing holds the body to that length; the size is still checked).
  */
 function declaredWithin(req: Request, limit: number): boolean {
   const header = req.headers.get('content-length')
@@ -27,13 +32,11 @@ export async function readJsonBody(
     throw invalidRequest(`Wrong request encoding (Content-Type): ${type || 'none'}`)
   }
   if (!req.body) throw invalidRequest('Request body is required')
-  const bytes = declaredWithin(req, limit)
-    ? new Uint8Array(await req.arrayBuffer())
-    : await readLimited(req.body, limit)
-  if (!bytes || bytes.byteLength > limit) {
+  const text = declaredWithin(req, limit) ? await req.text() : await readLimitedText(req.body, limit)
+  // UTF-8 takes at least one byte per UTF-16 unit: a longer text is over the limit for sure.
+  if (text === null || text.length > limit) {
     throw new XRPCError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`)
   }
-  const text = new TextDecoder().decode(bytes)
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

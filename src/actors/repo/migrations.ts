@@ -148,6 +148,18 @@ export const REPO_MIGRATIONS: readonly Migration[] = [
     id: 9,
     sql: `ALTER TABLE account_state ADD COLUMN handle TEXT;`,
   },
+  {
+    // A record written clears its tombstone inside SQLite: one statement per write, not two (record-index.ts `put`).
+    id: 10,
+    sql: `
+      CREATE TRIGGER records_insert_clears_tombstone AFTER INSERT ON records BEGIN
+        DELETE FROM record_tombstones WHERE collection = NEW.collection AND rkey = NEW.rkey;
+      END;
+      CREATE TRIGGER records_update_clears_tombstone AFTER UPDATE ON records BEGIN
+        DELETE FROM record_tombstones WHERE collection = NEW.collection AND rkey = NEW.rkey;
+      END;
+    `,
+  },
 ]
 
 /**

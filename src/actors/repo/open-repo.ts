@@ -16,6 +16,7 @@ import { type MigrationStatus, migrationStatus } from './import/migration-status
 import { RepoImport } from './import/repo-import'
 import { dropLegacyCredentials, legacyCredentials } from './legacy-credentials'
 import { REPO_MIGRATIONS } from './migrations'
+import { CommittedTail } from './outbox/committed-tail'
 import type { Outbox } from './outbox/outbox'
 import { OutboxDelivery } from './outbox/outbox-delivery'
 import { SqlOutbox } from './outbox/sql-outbox'
@@ -87,12 +88,15 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
   const config = parsed.value
   setLogFormat(config.logFormat)
   const { sql } = ctx.storage
-  const transaction = <T>(fn: () => T): T => ctx.storage.transactionSync(fn)
+  // Committed outbox rows stay in memory for delivery: every append goes through `outbox`
+  // and every transaction through `transaction` (committed-tail.ts).
+  const tail = new CommittedTail()
+  const transaction = tail.transaction(<T>(fn: () => T): T => ctx.storage.transactionSync(fn))
   runMigrations(ctx.storage, REPO_MIGRATIONS)
 
   const blocks = new SqlRepoStorage(sql)
   const index = new SqlRecordIndex(sql)
-  const outbox: Outbox = new SqlOutbox(sql)
+  const outbox: Outbox = tail.wrap(new SqlOutbox(sql))
   const blobs = new BlobStore(sql)
   // One DO alarm, shared by outbox delivery retries, blob GC and snapshots.
   const alarms = new AlarmSchedule(new SqlAlarmDeadlines(sql), ctx.storage, log)
@@ -120,6 +124,7 @@ export async function openRepo({ ctx, env, delivers }: OpenRepoOptions): Promise
     sequencerStub(env),
     (delayMs) => alarms.atMost('delivery', Date.now() + delayMs),
     log,
+    tail,
   )
   const deliver = delivers ? () => ctx.waitUntil(delivery.wake()) : () => {}
   const blobGc = new BlobGc({

@@ -4,6 +4,7 @@ import { encode } from '@atproto/lex-cbor'
 import { type Cid, cidForCbor } from '@atproto/lex-data'
 import { BlockMap, CidSet, type CommitData, MST, signCommit } from '@atproto/repo'
 import { addCoveringProof } from './covering-proof'
+import { RecentNodes } from './recent-nodes'
 import { diffTrees, sealTree } from './tree-diff'
 
 /** A write whose record the Worker has already validated and encoded. */
@@ -40,11 +41,14 @@ const dataKey = (w: { collection: string; rkey: string }) => `${w.collection}/${
 /**
  * Computes (but does not persist) the commit that applies `writes` to `head`.
  * Persisting is the caller's step, so a failed transaction leaves `head` usable.
+ * `recent` serves proof nodes without a storage read and learns the nodes encoded here
+ * (kept across calls by the writer; bytes by CID are right whether the commit lands or not).
  */
 export async function buildCommit(
   head: RepoHead,
   writes: PreparedWrite[],
   keypair: Keypair,
+  recent: RecentNodes = new RecentNodes(),
 ): Promise<BuiltCommit> {
   let data = head.data
   const leaves = new BlockMap()
@@ -74,6 +78,7 @@ export async function buildCommit(
   const diff = await diffTrees(data, head.data, changes, sealed)
 
   const newBlocks = diff.newMstBlocks
+  recent.addAll(newBlocks) // MST nodes only: the leaves are added below
   newBlocks.addMap(leaves.getMany(diff.newLeafCids.toList()).blocks)
   // sync v1.1: every created or updated record rides in the slice, even one whose CID
   // the repo already held, plus the covering proof of each op key in the new tree.
@@ -82,8 +87,9 @@ export async function buildCommit(
   for (const w of writes) await addCoveringProof(data, dataKey(w), proof)
   for (const cid of proof) {
     if (eventBlocks.has(cid)) continue
-    const bytes = await data.storage.getBytes(cid)
+    const bytes = recent.get(cid) ?? (await data.storage.getBytes(cid))
     if (!bytes) throw new Error(`MST node ${cid.toString()} missing from storage`)
+    recent.set(cid, bytes)
     eventBlocks.set(cid, bytes)
   }
 

@@ -1,7 +1,8 @@
 import { encode } from '@atproto/lex-cbor'
 import type { Cid, LexMap } from '@atproto/lex-data'
-import { BlockMap, blocksToCarFile } from '@atproto/repo'
+import { BlockMap } from '@atproto/repo'
 import type { EventType } from '../../../shared/event-frame'
+import { carBytes } from './car-bytes'
 import type { CommitOp, RepoHead } from './commit-builder'
 
 /** Limits relays enforce on `#commit` (spec:sync); writes that would break them are refused. */
@@ -39,7 +40,7 @@ export async function commitEvent(
   prev: RepoHead | null,
   time: string,
 ): Promise<OutboxEvent> {
-  const blocks = await blocksToCarFile(input.commitCid, input.blocks)
+  const blocks = carBytes(input.commitCid, input.blocks)
   const body: LexMap = {
     repo: input.did,
     commit: input.commitCid,
@@ -83,6 +84,6 @@ export async function syncEvent(
   rev: string,
   time: string,
 ): Promise<OutboxEvent> {
-  const blocks = await blocksToCarFile(commitCid, new BlockMap().set(commitCid, commitBytes))
+  const blocks = carBytes(commitCid, new BlockMap().set(commitCid, commitBytes))
   return { type: '#sync', rev, body: encode({ did, blocks, rev, time }) }
 }

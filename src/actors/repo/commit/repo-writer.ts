@@ -16,6 +16,7 @@ import {
   identityEvent,
   type OutboxEvent,
 } from './firehose-events'
+import { RecentNodes } from './recent-nodes'
 import { resignHead } from './resign'
 import type { ApplyWritesInput, ApplyWritesOutput, WriteInput, WriteResult } from './write-ops'
 
@@ -41,6 +42,8 @@ export type RepoWriterDeps = {
  */
 export class RepoWriter {
   private queue: Promise<unknown> = Promise.resolve()
+  /** MST node bytes of the last commits, for the next proofs (no SQL read per proof node). */
+  private readonly recentNodes = new RecentNodes()
 
   private constructor(
     private readonly deps: RepoWriterDeps,
@@ -101,7 +104,7 @@ export class RepoWriter {
     const { writes, results } = resolved.value
     if (writes.length === 0) return ok({ commit: null, results })
 
-    const built = await buildCommit(head, writes, this.deps.keypair)
+    const built = await buildCommit(head, writes, this.deps.keypair, this.recentNodes)
     const tooBig = eventLimitProblem(built.ops.length, built.eventBlocks.byteSize)
     if (tooBig) return err('InvalidRequest', tooBig)
     const now = this.now()

@@ -2,6 +2,7 @@ import { CoalescingRunner } from '../../../shared/coalescing-runner'
 import type { EventType } from '../../../shared/event-frame'
 import type { Logger } from '../../../shared/logger'
 import type { IncomingEvent } from '../../sequencer'
+import type { CommittedTail } from './committed-tail'
 import type { Outbox } from './outbox'
 
 /** What delivery needs of the sequencer. */
@@ -38,6 +39,8 @@ export class OutboxDelivery {
     private readonly sequencer: SequencerTarget,
     private readonly scheduleRetry: (delayMs: number) => Promise<void>,
     private readonly log: Logger,
+    /** The newest committed rows in memory (committed-tail.ts); SQL answers what it cannot. */
+    private readonly tail?: Pick<CommittedTail, 'take'>,
   ) {}
 
   /** Starts delivery if it is not running; resolves when the outbox is drained or a retry is scheduled. */
@@ -57,7 +60,9 @@ export class OutboxDelivery {
       this.persisted = this.acked
     }
     for (;;) {
-      const rows = this.outbox.read(this.acked, BATCH_ROWS, BATCH_BYTES)
+      const rows =
+        this.tail?.take(this.acked, BATCH_ROWS, BATCH_BYTES) ??
+        this.outbox.read(this.acked, BATCH_ROWS, BATCH_BYTES)
       if (rows.length === 0) return true
       try {
         const events = rows.map((r) => ({ outboxId: r.id, type: r.type as EventType, body: r.body }))

@@ -1,6 +1,9 @@
 import type { RecordChange, RecordIndex, RecordRow } from './record-index'
 
-/** The record index on Durable Object SQLite (`records`, migration 1; `record_tombstones`, migration 7). */
+/**
+ * The record index on Durable Object SQLite (`records`, migration 1; `record_tombstones`,
+ * migration 8). Writing a record clears its tombstone through triggers (migration 10).
+ */
 export class SqlRecordIndex implements RecordIndex {
   constructor(private readonly sql: SqlStorage) {}
 
@@ -20,7 +23,6 @@ export class SqlRecordIndex implements RecordIndex {
       row.cid,
       row.rev,
     )
-    this.sql.exec('DELETE FROM record_tombstones WHERE collection = ? AND rkey = ?', row.collection, row.rkey)
   }
 
   delete(collection: string, rkey: string, rev: string): void {
