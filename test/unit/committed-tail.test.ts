@@ -77,7 +77,10 @@ describe('CommittedTail', () => {
     const reads: number[] = []
     const counted = {
       ...outbox,
-      read: (...a: Parameters<typeof sql.read>) => (reads.push(a[0]), sql.read(...a)),
+      read: (...a: Parameters<typeof sql.read>) => {
+        reads.push(a[0])
+        return sql.read(...a)
+      },
     }
     const sequencer = {
       async append(events: IncomingEvent[]) {
