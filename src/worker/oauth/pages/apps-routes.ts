@@ -1,14 +1,13 @@
 import { renderApps } from './apps-page'
 import { clearedSessionCookie } from './browser-session'
 import { csrfRefusal } from './csrf'
-import { signInOwner } from './owner-sign-in'
+import { submitSignIn } from './owner-sign-in'
 import {
   APPS_BINDING,
   formToken,
   messagePage,
   ownerSession,
   type PageContext,
-  signedInCookie,
   signInPage,
 } from './page-context'
 import { readForm } from './page-form'
@@ -37,19 +36,9 @@ async function appsForm(ctx: PageContext): Promise<URLSearchParams | Response> {
 export async function appsSignIn(ctx: PageContext): Promise<Response> {
   const form = await appsForm(ctx)
   if (form instanceof Response) return form
-  const identifier = form.get('identifier')?.trim() ?? ''
-  const password = form.get('password') ?? ''
-  if (!identifier || !password)
-    return signInPage(ctx, null, { error: 'Enter your handle and password.', status: 400, identifier })
-  const outcome = await signInOwner(ctx.req, ctx.config, ctx.account, { identifier, password })
-  if (!outcome.ok)
-    return signInPage(ctx, null, {
-      error: outcome.message,
-      status: outcome.status,
-      headers: outcome.headers,
-      identifier,
-    })
-  return seeOther('/oauth/apps', [await signedInCookie(ctx, null, outcome.generation)])
+  const signedIn = await submitSignIn(ctx, null, form)
+  if (signedIn instanceof Response) return signedIn
+  return seeOther('/oauth/apps', [signedIn.cookie])
 }
 
 /** POST /oauth/apps/revoke: ends one grant (its tokens stop working), back to the list. */

@@ -2,7 +2,7 @@ import type { PendingAuthorization } from '../authorization-flow'
 import type { OwnerSession } from './browser-session'
 import { consentResponse } from './consent-response'
 import { csrfRefusal } from './csrf'
-import { signInOwner } from './owner-sign-in'
+import { submitSignIn } from './owner-sign-in'
 import {
   authorizeBinding,
   decided,
@@ -10,7 +10,6 @@ import {
   messagePage,
   ownerSession,
   type PageContext,
-  signedInCookie,
   signInPage,
 } from './page-context'
 import { readForm } from './page-form'
@@ -97,21 +96,10 @@ export async function authorizeSignIn(ctx: PageContext): Promise<Response> {
   const request = await formRequest(ctx)
   if (request instanceof Response) return request
   const { form, pending } = request
-  const identifier = form.get('identifier')?.trim() ?? ''
-  const password = form.get('password') ?? ''
-  if (!identifier || !password)
-    return signInPage(ctx, pending, { error: 'Enter your handle and password.', status: 400, identifier })
-  const outcome = await signInOwner(ctx.req, ctx.config, ctx.account, { identifier, password })
-  if (!outcome.ok)
-    return signInPage(ctx, pending, {
-      error: outcome.message,
-      status: outcome.status,
-      headers: outcome.headers,
-      identifier,
-    })
-  const cookie = await signedInCookie(ctx, pending.requestUri, outcome.generation)
+  const signedIn = await submitSignIn(ctx, pending, form)
+  if (signedIn instanceof Response) return signedIn
   return seeOther(authorizeUrl({ clientId: pending.client.clientId, requestUri: pending.requestUri }), [
-    cookie,
+    signedIn.cookie,
   ])
 }
 

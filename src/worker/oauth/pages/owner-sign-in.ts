@@ -3,6 +3,8 @@ import type { Config } from '../../../shared/config'
 import { XRPCError } from '../../../shared/xrpc-error'
 import { unwrap } from '../../actor-errors'
 import { authenticateLogin, clientIp, identifierKey } from '../../auth/login'
+import type { PendingAuthorization } from '../authorization-flow'
+import { type PageContext, signedInCookie, signInPage } from './page-context'
 
 export type SignInOutcome =
   | { ok: true; generation: number }
@@ -43,3 +45,27 @@ const refused = (status: number, message: string, headers: Record<string, string
   message,
   headers,
 })
+
+/**
+ * The sign-in form's submission, for a pending request or (null) the authorized-apps page:
+ * the cookie of the owner's new sign-in, or the form again saying what went wrong.
+ */
+export async function submitSignIn(
+  ctx: PageContext,
+  pending: PendingAuthorization | null,
+  form: URLSearchParams,
+): Promise<{ cookie: string } | Response> {
+  const identifier = form.get('identifier')?.trim() ?? ''
+  const password = form.get('password') ?? ''
+  if (!identifier || !password)
+    return signInPage(ctx, pending, { error: 'Enter your handle and password.', status: 400, identifier })
+  const outcome = await signInOwner(ctx.req, ctx.config, ctx.account, { identifier, password })
+  if (!outcome.ok)
+    return signInPage(ctx, pending, {
+      error: outcome.message,
+      status: outcome.status,
+      headers: outcome.headers,
+      identifier,
+    })
+  return { cookie: await signedInCookie(ctx, pending?.requestUri ?? null, outcome.generation) }
+}
