@@ -47,6 +47,23 @@ describe('CommittedTail', () => {
     expect(ids(tail.take(1, 10))).toEqual([2])
   })
 
+  it('drops the appends of a nested transaction that threw when the outer one commits', () => {
+    const { tail, outbox, transaction } = setup()
+    transaction(() => {
+      outbox.append(event(1), NOW)
+      try {
+        transaction(() => {
+          outbox.append(event(1), NOW)
+          throw new Error('savepoint rolled back')
+        })
+      } catch {
+        // the outer transaction goes on
+      }
+    })
+    // Only row 1 committed; the inner row 2 must not be handed over.
+    expect(ids(tail.take(0, 10))).toEqual([1])
+  })
+
   it('takes an append outside a transaction at once', () => {
     const { tail, outbox } = setup()
     outbox.append(event(1), NOW)

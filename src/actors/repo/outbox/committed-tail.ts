@@ -8,8 +8,9 @@ const MAX_ROWS = 200
  * without reading them back from SQL (one SELECT and a body copy per write).
  *
  * Invariants:
- * - a row joins the tail only when the outermost transaction that appended it commits;
- *   a rolled-back append leaves nothing behind (its id may be handed out again);
+ * - a row joins the tail only when the outermost transaction that appended it commits,
+ *   and no transaction around it rolled back; a rolled-back append leaves nothing behind
+ *   (its id may be handed out again);
  * - the tail is in id order; `take` answers only when it holds the row right after
  *   `afterId` and every row after it, with no gap: anything else (an isolate restart,
  *   rows appended elsewhere, a dropped tail) is null, and the caller reads SQL.
@@ -40,6 +41,9 @@ export class CommittedTail {
   transaction(run: <T>(fn: () => T) => T): <T>(fn: () => T) => T {
     return <T>(fn: () => T): T => {
       if (this.depth === 0) this.staged = []
+      // A nested transaction that throws rolls back only its own appends (a savepoint),
+      // even when the outer one catches and commits.
+      const mark = this.staged.length
       this.depth += 1
       let committed = false
       try {
@@ -48,6 +52,7 @@ export class CommittedTail {
         return out
       } finally {
         this.depth -= 1
+        if (!committed) this.staged.length = mark
         if (this.depth === 0) {
           if (committed) this.rows.push(...this.staged)
           this.staged = []
