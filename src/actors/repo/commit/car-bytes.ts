@@ -1,6 +1,6 @@
 import { encode } from '@atproto/lex-cbor'
 import type { Cid } from '@atproto/lex-data'
-import type { BlockMap } from '@atproto/repo'
+import { type BlockMap, concatBytes } from '@atproto/repo'
 
 /** Unsigned LEB128, as CAR frames its sections. */
 function varint(n: number): Uint8Array {
@@ -25,11 +25,5 @@ export function carBytes(root: Cid, blocks: BlockMap): Uint8Array {
   for (const [cid, bytes] of blocks) {
     parts.push(varint(cid.bytes.byteLength + bytes.byteLength), cid.bytes, bytes)
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
+  return concatBytes(parts)
 }
