@@ -1,19 +1,15 @@
 import type { ShardLoad, ShardSet } from './sequencer'
 
-/**
- * The shards that hold sockets and what each last reported (the `shards` table), mirrored
- * in memory: the names are read on every append, the loads on every placement.
- */
-export function sqlShardSet(sql: SqlStorage): ShardSet {
-  const names = new Set<string>()
-  const loads = new Map<string, ShardLoad>()
-  const rows = sql.exec<{ name: string; sockets: number; clients: string }>(
-    'SELECT name, sockets, clients FROM shards',
-  )
-  for (const row of rows) {
-    names.add(row.name)
-    loads.set(row.name, { sockets: row.sockets, clients: parseClients(row.clients) })
-  }
+/** Where a shard set keeps its loads beyond memory (nowhere, for tests). */
+type ShardLoadStore = {
+  put(name: string, load: ShardLoad): void
+  remove(name: string): void
+}
+
+/** Loads in memory, read on every append and placement; each change also goes to `store`. */
+function mirroredShardSet(initial: Map<string, ShardLoad>, store: ShardLoadStore | null): ShardSet {
+  const loads = initial
+  const names = new Set(loads.keys())
   return {
     names: () => names,
     loads: () => loads,
@@ -21,19 +17,33 @@ export function sqlShardSet(sql: SqlStorage): ShardSet {
       if (load.sockets === 0) {
         names.delete(name)
         loads.delete(name)
-        sql.exec('DELETE FROM shards WHERE name = ?', name)
+        store?.remove(name)
         return
       }
       names.add(name)
       loads.set(name, load)
+      store?.put(name, load)
+    },
+  }
+}
+
+/** The shards that hold sockets and what each last reported: the `shards` table, mirrored. */
+export function sqlShardSet(sql: SqlStorage): ShardSet {
+  const loads = new Map<string, ShardLoad>()
+  const rows = sql.exec<{ name: string; sockets: number; clients: string }>(
+    'SELECT name, sockets, clients FROM shards',
+  )
+  for (const row of rows) loads.set(row.name, { sockets: row.sockets, clients: parseClients(row.clients) })
+  return mirroredShardSet(loads, {
+    put: (name, load) =>
       sql.exec(
         'INSERT OR REPLACE INTO shards (name, sockets, clients) VALUES (?, ?, ?)',
         name,
         load.sockets,
         JSON.stringify(load.clients),
-      )
-    },
-  }
+      ),
+    remove: (name) => sql.exec('DELETE FROM shards WHERE name = ?', name),
+  })
 }
 
 function parseClients(raw: string): string[] {
@@ -46,20 +56,4 @@ function parseClients(raw: string): string[] {
 }
 
 /** The same in memory only (tests). */
-export function memoryShardSet(): ShardSet {
-  const names = new Set<string>()
-  const loads = new Map<string, ShardLoad>()
-  return {
-    names: () => names,
-    loads: () => loads,
-    set(name, load) {
-      if (load.sockets === 0) {
-        names.delete(name)
-        loads.delete(name)
-      } else {
-        names.add(name)
-        loads.set(name, load)
-      }
-    },
-  }
-}
+export const memoryShardSet = (): ShardSet => mirroredShardSet(new Map(), null)
