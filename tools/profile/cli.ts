@@ -17,7 +17,7 @@ import { stopGroup } from '../../test/e2e/harness/process-group'
 import { snapshotSource, sourceVersion } from '../loadtest/source-snapshot'
 import { CdpClient } from './cdp-client'
 import { cpuBetween, groupCpu, type ProcessCpu } from './proc-cpu'
-import { type CpuProfile, renderSummary, summarise } from './profile-summary'
+import { type CpuProfile, renderSummary, summarise, withOriginalFrames } from './profile-summary'
 import { bundleResolver } from './source-maps'
 import { quantile, sequentialWrites, type WriteRun } from './write-driver'
 
@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     const { profile } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop')
     cdp.close()
 
-    const summary = summarise(profile, bundleResolver(app))
+    const resolve = bundleResolver(app)
+    const summary = summarise(profile, resolve)
     const report = [
       `edge-pds write profile: ${version}, ${new Date().toISOString()}`,
       runLine('warm-up', warm),
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     mkdirSync(values.out, { recursive: true })
     const stamp = new Date().toISOString().replace(/[:.]/g, '-')
     writeFileSync(join(values.out, `writes-${stamp}.txt`), `${report}\n`)
-    writeFileSync(join(values.out, `writes-${stamp}.cpuprofile`), JSON.stringify(profile))
+    writeFileSync(join(values.out, `writes-${stamp}.cpuprofile`), JSON.stringify(withOriginalFrames(profile, resolve)))
     console.log(report)
     console.log(`\nwritten to ${join(values.out, `writes-${stamp}.txt`)} (and .cpuprofile for DevTools)`)
   } finally {

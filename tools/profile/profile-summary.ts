@@ -143,3 +143,17 @@ export function renderSummary(s: ProfileSummary, writes: number): string {
     table('Total time (self and callees) of edge-pds functions', s.projectInclusive),
   ].join('\n')
 }
+
+/**
+ * The profile with each frame pointing at its original file and line instead of wrangler's
+ * bundle, so the saved `.cpuprofile` still reads after wrangler has deleted the bundle's map.
+ */
+export function withOriginalFrames(profile: CpuProfile, resolve: Resolve): CpuProfile {
+  const nodes = profile.nodes.map((node) => {
+    const f = node.callFrame
+    const origin = f.url ? resolve(f.url, f.lineNumber, f.columnNumber) : null
+    if (!origin) return node
+    return { ...node, callFrame: { ...f, url: origin.source, lineNumber: origin.line - 1, columnNumber: 0 } }
+  })
+  return { ...profile, nodes }
+}
