@@ -1,6 +1,6 @@
-import { encode } from '@atproto/lex-cbor'
 import { type Cid, cidForCbor } from '@atproto/lex-data'
-import { type BlockMap, DataDiff, type MST, mstUtil } from '@atproto/repo'
+import { type BlockMap, DataDiff, type MST } from '@atproto/repo'
+import { encodeNode } from './node-encoding'
 
 /**
  * The commit's tree work without `@atproto/repo`'s generic walk: its `DataDiff.of` visits
@@ -31,7 +31,7 @@ export async function sealTree(tree: MST, sealed: BlockMap): Promise<Cid> {
   // A copy of the entry list, holding the same subtree objects: sealing them updates it.
   const entries = await tree.getEntries()
   for (const e of entries) if (e.isTree() && e.outdatedPointer) await sealTree(e, sealed)
-  const bytes = encode(mstUtil.serializeNodeData(entries))
+  const bytes = encodeNode(entries)
   const cid = await cidForCbor(bytes)
   tree.pointer = cid
   tree.outdatedPointer = false
