@@ -90,7 +90,10 @@ async function main(): Promise<void> {
     mkdirSync(values.out, { recursive: true })
     const stamp = new Date().toISOString().replace(/[:.]/g, '-')
     writeFileSync(join(values.out, `writes-${stamp}.txt`), `${report}\n`)
-    writeFileSync(join(values.out, `writes-${stamp}.cpuprofile`), JSON.stringify(withOriginalFrames(profile, resolve)))
+    writeFileSync(
+      join(values.out, `writes-${stamp}.cpuprofile`),
+      JSON.stringify(withOriginalFrames(profile, resolve)),
+    )
     console.log(report)
     console.log(`\nwritten to ${join(values.out, `writes-${stamp}.txt`)} (and .cpuprofile for DevTools)`)
   } finally {
