@@ -1,7 +1,8 @@
-import { BytesWrapper, encode } from '@atcute/cbor'
+import { BytesWrapper } from '@atcute/cbor'
 import { CidLinkWrapper } from '@atcute/cid'
 import type { Cid } from '@atproto/lex-data'
 import { mstUtil, type NodeEntry } from '@atproto/repo'
+import { encodeDagCbor } from '../../../shared/dag-cbor'
 
 const link = (cid: Cid | null) => (cid === null ? null : new CidLinkWrapper(cid.bytes))
 
@@ -13,7 +14,7 @@ const link = (cid: Cid | null) => (cid === null ? null : new CidLinkWrapper(cid.
  */
 export function encodeNode(entries: NodeEntry[]): Uint8Array {
   const data = mstUtil.serializeNodeData(entries)
-  return encode({
+  return encodeDagCbor({
     l: link(data.l),
     e: data.e.map((e) => ({ p: e.p, k: new BytesWrapper(e.k), v: link(e.v), t: link(e.t) })),
   })
