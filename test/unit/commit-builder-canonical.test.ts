@@ -4,6 +4,7 @@ import { type Cid, cidForCbor } from '@atproto/lex-data'
 import { MemoryBlockstore, MST } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
 import { buildCommit, type PreparedWrite, type RepoHead } from '../../src/actors/repo/commit/commit-builder'
+import { prng } from '../helpers/prng'
 import { OWNER } from '../helpers/test-identity'
 
 /** The root any correct MST gives for these keys, built from scratch in a fresh store. */
@@ -11,15 +12,6 @@ async function canonicalRoot(entries: Map<string, Cid>): Promise<Cid> {
   let tree = await MST.create(new MemoryBlockstore())
   for (const [k, v] of entries) tree = await tree.add(k, v)
   return tree.getPointer()
-}
-
-/** A deterministic PRNG (LCG), so the sequence below is the same on every run. */
-function prng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32
-  }
 }
 
 /** Like the repo actor, each commit's blocks are stored before the next one is built on them. */

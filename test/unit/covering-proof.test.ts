@@ -3,15 +3,7 @@ import { cidForCbor } from '@atproto/lex-data'
 import { CidSet, MemoryBlockstore, MST } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
 import { addCoveringProof } from '../../src/actors/repo/commit/covering-proof'
-
-/** A deterministic PRNG (LCG), so every run checks the same trees. */
-function prng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32
-  }
-}
+import { prng } from '../helpers/prng'
 
 const sorted = (cids: Iterable<{ toString(): string }>) => [...cids].map(String).sort()
 

@@ -3,15 +3,7 @@ import { type Cid, cidForCbor } from '@atproto/lex-data'
 import { MemoryBlockstore, MST, mstUtil } from '@atproto/repo'
 import { describe, expect, it } from 'vitest'
 import { encodeNode } from '../../src/actors/repo/commit/node-encoding'
-
-/** A deterministic PRNG (LCG), so every run replays the same sequence. */
-function prng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32
-  }
-}
+import { prng } from '../helpers/prng'
 
 /** Every node of a tree, depth first. */
 async function nodesOf(tree: MST): Promise<MST[]> {

@@ -3,6 +3,7 @@ import { cidForCbor } from '@atproto/lex-data'
 import { jsonToLex } from '@atproto/lex-json'
 import { describe, expect, it } from 'vitest'
 import { encodeRecordJson, prepareRecord } from '../../src/worker/record-prep'
+import { prng } from '../helpers/prng'
 import fixtures from '../vectors/atproto-interop/data-model/data-model-fixtures.json'
 import invalid from '../vectors/atproto-interop/data-model/data-model-invalid.json'
 import valid from '../vectors/atproto-interop/data-model/data-model-valid.json'
@@ -11,15 +12,6 @@ const C = 'com.example.vectors'
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 /** What the library pipeline gives: lex-json's strict parse, then lex-cbor. */
 const libraryBytes = (json: unknown) => encode(jsonToLex(json as never, { strict: true }))
-
-/** A deterministic PRNG (LCG), so every run replays the same sequence. */
-function prng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32
-  }
-}
 
 const LINK = 'bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a'
 const RAW = 'bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity'

@@ -11,16 +11,8 @@ import {
 } from '../../src/actors/repo/commit/commit-builder'
 import { RecentNodes } from '../../src/actors/repo/commit/recent-nodes'
 import { diffTrees, type LeafChange, sealTree } from '../../src/actors/repo/commit/tree-diff'
+import { prng } from '../helpers/prng'
 import { OWNER } from '../helpers/test-identity'
-
-/** A deterministic PRNG (LCG), so every run replays the same sequence. */
-function prng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32
-  }
-}
 
 const C = 'com.example.t'
 const recordCid = async (n: number) => cidForCbor(encode({ n }))
