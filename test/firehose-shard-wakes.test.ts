@@ -41,10 +41,11 @@ describe('shard wakes', () => {
     await sub.closed
     await vi.waitFor(async () => expect((await sequencer().figures()).shards).toEqual([]))
     await writeMany(2, 'nobody')
+    // Sequenced before anyone subscribes (delivery is paced after a commit).
+    const from = await settledHead()
     expect((await sequencer().figures()).shards).toEqual([])
     const again = await subscribe()
     expect((await sequencer().figures()).shards).toEqual(shards)
-    const from = (await sequencer().info()).head
     await writeMany(2, 'back')
     const frames = await again.waitFor(2)
     again.close()
@@ -52,11 +53,11 @@ describe('shard wakes', () => {
   })
 
   it('sockets of distinct clients fill the lowest shard, so each event wakes one shard', async () => {
+    const from = await settledHead()
     const subs = await Promise.all(
       ['198.51.100.1', '198.51.100.2', '198.51.100.3'].map((ip) => subscribe(undefined, { ip })),
     )
     expect((await sequencer().figures()).shards).toEqual(['shard-0'])
-    const from = (await sequencer().info()).head
     await writeMany(2, 'shared')
     for (const sub of subs) expect(seqs(await sub.waitFor(2))).toEqual([from + 1, from + 2])
     for (const sub of subs) sub.close()

@@ -4,6 +4,7 @@ import pkg from '../package.json'
 import type { StatusView } from '../src/worker/status/gather'
 import { BASE_URL, OWNER, xrpc } from './helpers/client'
 import { subscribe } from './helpers/firehose-client'
+import { settledHead } from './helpers/sequencer'
 import { login } from './helpers/session'
 
 async function status(headers: Record<string, string> = {}): Promise<StatusView> {
@@ -56,11 +57,14 @@ describe('the status page', () => {
     expect(after.repo.blockBytes).toBeGreaterThan(0)
     expect(Date.parse(after.repo.revTime ?? '')).toBeGreaterThan(Date.now() - 60_000)
 
-    // The firehose head is the seq of the last commit, as a subscriber from 0 sees it.
-    const head = (await status()).firehose.head
+    // The firehose head is the seq of the last commit, as a subscriber from 0 sees it
+    // (once delivery, paced after a commit, has reached the sequencer).
+    await settledHead()
+    const settled = await status()
+    const head = settled.firehose.head
     const sub = await subscribe(0)
     try {
-      const frames = await sub.waitFor(after.firehose.retainedEvents)
+      const frames = await sub.waitFor(settled.firehose.retainedEvents)
       expect(frames.at(-1)?.body.seq).toBe(head)
       expect(head).toBeGreaterThanOrEqual(before.firehose.head + 3)
       const open = await status()

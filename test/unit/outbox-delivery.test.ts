@@ -3,6 +3,7 @@ import { MemoryOutbox } from '../../src/actors/repo/outbox/memory-outbox'
 import type { Outbox } from '../../src/actors/repo/outbox/outbox'
 import { OutboxDelivery, type SequencerTarget } from '../../src/actors/repo/outbox/outbox-delivery'
 import type { IncomingEvent } from '../../src/actors/sequencer/event-log'
+import { ManualClock } from '../../src/shared/clock'
 import { createLogger } from '../../src/shared/logger'
 
 /** A sequencer stand-in that can fail on demand and dedupes by outbox id like the real one. */
@@ -78,6 +79,90 @@ describe('OutboxDelivery', () => {
       await Promise.all(runs)
       expect(seq.received).toEqual([1, 2, 3])
       expect(calls).toBeLessThanOrEqual(2)
+    })
+  })
+})
+
+describe('OutboxDelivery pacing (wakeSoon)', () => {
+  /** A sleep that ends only when the test releases it, and moves the clock by its length. */
+  function manualSleep(clock: ManualClock) {
+    const waiting: { ms: number; release: () => void }[] = []
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        waiting.push({
+          ms,
+          release: () => {
+            clock.advance(ms)
+            resolve()
+          },
+        })
+      })
+    return { sleep, waiting }
+  }
+
+  it('delivers a lone commit at once, and the commits of a busy gap in one round at its end', async () => {
+    await withOutbox(async (outbox) => {
+      const seq = new FlakySequencer()
+      const batches: number[][] = []
+      const clock = new ManualClock(1_000_000)
+      const { sleep, waiting } = manualSleep(clock)
+      const delivery = new OutboxDelivery(
+        outbox,
+        {
+          append: (e) => {
+            batches.push(e.map((x) => x.outboxId))
+            return seq.append(e)
+          },
+        },
+        async () => {},
+        createLogger('repo'),
+        undefined,
+        { gapMs: 20, clock, sleep },
+      )
+      await delivery.wakeSoon() // quiet before: at once, no timer
+      expect(batches).toEqual([[1, 2, 3]])
+      expect(waiting).toHaveLength(0)
+
+      clock.advance(5)
+      const soon: Promise<void>[] = []
+      for (let i = 0; i < 4; i++) {
+        outbox.append(event, new Date().toISOString())
+        soon.push(delivery.wakeSoon())
+      }
+      // One timer for the rest of the gap, nothing sent yet, and idle() waits for it.
+      expect(waiting.map((w) => w.ms)).toEqual([15])
+      let idle = false
+      const idled = delivery.idle().then(() => {
+        idle = true
+      })
+      await Promise.resolve()
+      expect(batches).toHaveLength(1)
+      expect(idle).toBe(false)
+      waiting[0]?.release()
+      await Promise.all([...soon, idled])
+      expect(batches).toEqual([
+        [1, 2, 3],
+        [4, 5, 6, 7],
+      ])
+
+      // A gap later the next commit goes at once again.
+      clock.advance(20)
+      outbox.append(event, new Date().toISOString())
+      await delivery.wakeSoon()
+      expect(batches.at(-1)).toEqual([8])
+      expect(waiting).toHaveLength(1)
+      expect(seq.received).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    })
+  })
+
+  it('without a gap is the plain wake', async () => {
+    await withOutbox(async (outbox) => {
+      const seq = new FlakySequencer()
+      const delivery = new OutboxDelivery(outbox, seq, async () => {}, createLogger('repo'))
+      await delivery.wakeSoon()
+      outbox.append(event, new Date().toISOString())
+      await delivery.wakeSoon()
+      expect(seq.received).toEqual([1, 2, 3, 4])
     })
   })
 })

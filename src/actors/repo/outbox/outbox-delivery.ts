@@ -1,9 +1,18 @@
+import { type Clock, systemClock } from '../../../shared/clock'
 import { CoalescingRunner } from '../../../shared/coalescing-runner'
 import type { EventType } from '../../../shared/event-frame'
 import type { Logger } from '../../../shared/logger'
 import type { IncomingEvent } from '../../sequencer'
 import type { CommittedTail } from './committed-tail'
 import type { Outbox } from './outbox'
+
+/**
+ * How commits' deliveries are spaced (`wakeSoon`): a round starts at most once per `gapMs`.
+ * `sleep` and `clock` are the timer and the time; tests pass their own.
+ */
+export type DeliveryPacing = { gapMs: number; clock?: Clock; sleep?: (ms: number) => Promise<void> }
+
+const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** What delivery needs of the sequencer. */
 export type SequencerTarget = { append(events: IncomingEvent[]): Promise<{ lastOutboxId: number }> }
@@ -33,6 +42,9 @@ export class OutboxDelivery {
   /** Highest outbox id the sequencer acknowledged, and the one last written to SQLite. */
   private acked: number | null = null
   private persisted = 0
+  /** When the last round started, and the paced wake waiting for its turn (see `wakeSoon`). */
+  private lastRound = Number.NEGATIVE_INFINITY
+  private pending: Promise<void> | null = null
 
   constructor(
     private readonly outbox: Outbox,
@@ -41,6 +53,7 @@ export class OutboxDelivery {
     private readonly log: Logger,
     /** The newest committed rows in memory (committed-tail.ts); SQL answers what it cannot. */
     private readonly tail?: Pick<CommittedTail, 'take'>,
+    private readonly pacing: DeliveryPacing = { gapMs: 0 },
   ) {}
 
   /** Starts delivery if it is not running; resolves when the outbox is drained or a retry is scheduled. */
@@ -48,13 +61,34 @@ export class OutboxDelivery {
     return this.runner.wake()
   }
 
-  /** Resolves when the delivery in progress (if any) ends; starts nothing. */
-  idle(): Promise<void> {
-    return this.runner.idle()
+  /**
+   * Starts delivery after a commit, at most one round per `pacing.gapMs`: the first commit
+   * after a quiet gap goes at once, and the commits of a busy stretch share one round at the
+   * gap's end. Each round is a call into the sequencer and, with subscribers, a pass of every
+   * shard that holds sockets, so under a steady stream of writes those costs are paid per
+   * batch, not per write; an event waits at most one gap longer for the firehose.
+   */
+  wakeSoon(): Promise<void> {
+    if (this.pending) return this.pending
+    const clock = this.pacing.clock ?? systemClock
+    const wait = this.lastRound + this.pacing.gapMs - clock.now()
+    if (wait <= 0) return this.wake()
+    this.pending = (this.pacing.sleep ?? timerSleep)(wait).then(() => {
+      this.pending = null
+      return this.wake()
+    })
+    return this.pending
+  }
+
+  /** Resolves when the paced wake waiting (if any) and the delivery in progress end; starts nothing. */
+  async idle(): Promise<void> {
+    await this.pending
+    await this.runner.idle()
   }
 
   /** Delivers until the outbox is empty; false when it stopped on a failure. */
   private async drain(): Promise<boolean> {
+    this.lastRound = (this.pacing.clock ?? systemClock).now()
     if (this.acked === null) {
       this.acked = this.outbox.deliveredThrough()
       this.persisted = this.acked
