@@ -74,6 +74,7 @@ class FakeClock implements PumpClock {
   later(fn: () => void, ms: number) {
     this.timers.push({ at: this.t + ms, fn })
   }
+  pause = async () => {}
   /** Moves time forward `ms` in steps of `step`, firing due timers and letting the pump settle. */
   async advance(ms: number, pump: ShardPump, step = 10) {
     for (const end = this.t + ms; this.t < end; ) {

@@ -148,3 +148,39 @@ describe('ShardPump with frames handed over', () => {
     expect(sockets[2]?.seqs()).toEqual([6, 7, 8])
   })
 })
+
+describe('ShardPump slices', () => {
+  it('pauses for the thread every sendsPerSlice frames of a pass, and a wake meanwhile is served after', async () => {
+    const log = new FakeLog()
+    log.append(1)
+    const sockets = Array.from({ length: 10 }, (_, i) => new FakeSocket(initialState(null, 0), `client-${i}`))
+    const pauses: (() => void)[] = []
+    const clock = {
+      now: () => Date.now(),
+      later: (fn: () => void, ms: number) => void setTimeout(fn, ms),
+      pause: () => new Promise<void>((resolve) => pauses.push(resolve)),
+    }
+    const pump = new ShardPump(log, () => sockets, { ...DEFAULT_LIMITS, sendsPerSlice: 4 }, clock)
+    const run = pump.wake(log.head())
+    const served = () => sockets.filter((s) => s.seqs().length > 0).length
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
+    await settle()
+    // One frame each: four sockets, then a pause with the others still waiting.
+    expect(served()).toBe(4)
+    expect(pauses).toHaveLength(1)
+    const woke = pump.wake(log.append(1)) // an event lands during the pause
+    pauses.shift()?.()
+    await settle()
+    expect(served()).toBe(8)
+    let done = false
+    const both = Promise.all([run, woke]).then(() => {
+      done = true
+    })
+    while (!done) {
+      pauses.shift()?.()
+      await settle()
+    }
+    await both
+    for (const s of sockets) expect(s.seqs()).toEqual([1, 2])
+  })
+})

@@ -30,11 +30,14 @@ export interface PumpClock {
   now(): number
   /** Runs `fn` once after `ms`. */
   later(fn: () => void, ms: number): void
+  /** Resolves once the thread's other queued work (a write's request) has had its turn. */
+  pause(): Promise<void>
 }
 
 export const SYSTEM_CLOCK: PumpClock = {
   now: () => Date.now(),
   later: (fn, ms) => void setTimeout(fn, ms),
+  pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
 }
 
 export type PumpLimits = Pick<FirehoseLimits, 'clientBytesPerSec' | 'clientBurstBytes' | 'slowGraceMs'> & {
@@ -43,6 +46,12 @@ export type PumpLimits = Pick<FirehoseLimits, 'clientBytesPerSec' | 'clientBurst
   pageBytes: number
   /** Frames sent to one socket per pass before the others get their turn. */
   batchFrames: number
+  /**
+   * Frames a pass sends before it pauses for the thread's other work. Locally every actor
+   * shares one thread, so a long pass would make a write that arrives meanwhile wait for all
+   * of it; in slices, the write goes between two of them.
+   */
+  sendsPerSlice: number
   /** How soon a pass follows one that left sockets held back by their budget, in ms. */
   tickMs: number
   /** A socket the runtime reports more than this many bytes queued for is cut off at once. */
@@ -53,6 +62,7 @@ export const DEFAULT_LIMITS: PumpLimits = {
   pageSize: 500,
   pageBytes: 4 * 1024 * 1024,
   batchFrames: 250,
+  sendsPerSlice: 64,
   tickMs: 100,
   maxBufferedBytes: 16 * 1024 * 1024,
   clientBytesPerSec: DEFAULT_FIREHOSE_LIMITS.clientBytesPerSec,
@@ -161,9 +171,16 @@ export class ShardPump {
     const start = lagging.length > 0 ? this.turn++ % lagging.length : 0
     let again = false
     let held = false
+    let sliceSends = 0
     for (let i = 0; i < lagging.length; i++) {
+      if (sliceSends >= this.limits.sendsPerSlice) {
+        await this.clock.pause()
+        sliceSends = 0
+      }
       const socket = lagging[(start + i) % lagging.length] as SubscriberSocket
+      const sentBefore = socket.state.sentSeq
       const served = this.serve(socket, window, now)
+      sliceSends += Math.max(1, socket.state.sentSeq - sentBefore)
       if (served === 'more' || (served === 'waiting' && window.read)) again = true
       if (served === 'held') held = true
     }
