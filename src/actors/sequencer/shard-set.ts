@@ -9,18 +9,15 @@ type ShardLoadStore = {
 /** Loads in memory, read on every append and placement; each change also goes to `store`. */
 function mirroredShardSet(initial: Map<string, ShardLoad>, store: ShardLoadStore | null): ShardSet {
   const loads = initial
-  const names = new Set(loads.keys())
   return {
-    names: () => names,
+    names: () => loads.keys(),
     loads: () => loads,
     set(name, load) {
       if (load.sockets === 0) {
-        names.delete(name)
         loads.delete(name)
         store?.remove(name)
         return
       }
-      names.add(name)
       loads.set(name, load)
       store?.put(name, load)
     },

@@ -70,8 +70,7 @@ export class OutboxDelivery {
    */
   wakeSoon(): Promise<void> {
     if (this.pending) return this.pending
-    const clock = this.pacing.clock ?? systemClock
-    const wait = this.lastRound + this.pacing.gapMs - clock.now()
+    const wait = this.lastRound + this.pacing.gapMs - this.now()
     if (wait <= 0) return this.wake()
     this.pending = (this.pacing.sleep ?? timerSleep)(wait).then(() => {
       this.pending = null
@@ -86,9 +85,13 @@ export class OutboxDelivery {
     await this.runner.idle()
   }
 
+  private now(): number {
+    return (this.pacing.clock ?? systemClock).now()
+  }
+
   /** Delivers until the outbox is empty; false when it stopped on a failure. */
   private async drain(): Promise<boolean> {
-    this.lastRound = (this.pacing.clock ?? systemClock).now()
+    this.lastRound = this.now()
     if (this.acked === null) {
       this.acked = this.outbox.deliveredThrough()
       this.persisted = this.acked
