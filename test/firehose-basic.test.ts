@@ -1,5 +1,6 @@
+import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { agent, OWNER } from './helpers/client'
+import { agent, BASE_URL, OWNER } from './helpers/client'
 import { subscribe } from './helpers/firehose-client'
 
 describe('subscribeRepos', () => {
@@ -23,5 +24,21 @@ describe('subscribeRepos', () => {
     expect(all[4]?.header.t).toBe('#commit')
     expect(all[4]?.body.seq).toBe(5)
     sub.close()
+  })
+
+  it('declines permessage-deflate, which ws clients offer by default', async () => {
+    // Compression would run per socket on every frame (README, "Firehose compression").
+    const res = await SELF.fetch(new URL('/xrpc/com.atproto.sync.subscribeRepos', BASE_URL), {
+      headers: {
+        upgrade: 'websocket',
+        'sec-websocket-extensions': 'permessage-deflate; client_max_window_bits',
+      },
+    })
+    expect(res.status).toBe(101)
+    expect(res.headers.get('sec-websocket-extensions')).toBeNull()
+    const ws = res.webSocket
+    if (!ws) throw new Error('no WebSocket')
+    ws.accept()
+    ws.close(1000, 'done')
   })
 })

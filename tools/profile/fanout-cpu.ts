@@ -4,6 +4,8 @@
 // /proc for the user workerd only. Each round's 1 − 0 and 100 − 0 is paired (same minute,
 // same load), so the machine's drift between rounds cancels; the medians are the figures.
 //   --writes N   writes per phase (300)   --rounds N   rounds (5)   --warmup N   writes first (200)
+//   --deflate    also a phase of 100 subscribers offering permessage-deflate, as `ws` clients do by
+//                default (locally miniflare's entry worker accepts it whatever the PDS's flags)
 
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -14,7 +16,10 @@ import { isUserWorkerd, TICKS_PER_SECOND } from '../loadtest/memory-sampler'
 import type { Target } from '../loadtest/target'
 import { quantile, sequentialWrites } from './write-driver'
 
-const SUBSCRIBER_COUNTS = [0, 1, 100] as const
+/** A phase: how many subscribers, and whether they offer permessage-deflate. */
+type Phase = { n: number; deflate: boolean; label: string }
+const PHASES: Phase[] = [0, 1, 100].map((n) => ({ n, deflate: false, label: `${n} subscribers` }))
+const DEFLATE_PHASE: Phase = { n: 100, deflate: true, label: '100 subscribers with deflate' }
 /** How long the last frames of a phase may take to arrive before its CPU is read. */
 const DRAIN_TIMEOUT_MS = 10_000
 
@@ -31,7 +36,11 @@ function pdsWorkerdCpuMs(pgid: number): number {
 }
 
 /** `n` live subscribers, each from its own loopback address (the PDS budgets per address). */
-async function subscribe(target: Target, n: number): Promise<{ close: () => void; frames: () => number }> {
+async function subscribe(
+  target: Target,
+  n: number,
+  deflate: boolean,
+): Promise<{ close: () => void; frames: () => number }> {
   let frames = 0
   const sockets = await Promise.all(
     Array.from(
@@ -39,7 +48,7 @@ async function subscribe(target: Target, n: number): Promise<{ close: () => void
       (_, i) =>
         new Promise<WebSocket>((resolve, reject) => {
           const ws = new WebSocket(target.firehoseUrl, {
-            perMessageDeflate: false,
+            perMessageDeflate: deflate,
             localAddress: `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`,
           })
           ws.on('open', () => resolve(ws))
@@ -57,8 +66,8 @@ async function subscribe(target: Target, n: number): Promise<{ close: () => void
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** PDS workerd CPU µs per write for one phase with `n` subscribers. */
-async function phase(target: Target, pgid: number, n: number, writes: number): Promise<number> {
-  const subs = await subscribe(target, n)
+async function phase(target: Target, pgid: number, { n, deflate }: Phase, writes: number): Promise<number> {
+  const subs = await subscribe(target, n, deflate)
   try {
     await sleep(500) // the shard's registration settles outside the measured window
     const before = pdsWorkerdCpuMs(pgid)
@@ -80,6 +89,7 @@ async function main(): Promise<void> {
       writes: { type: 'string', default: '300' },
       rounds: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '200' },
+      deflate: { type: 'boolean', default: false },
     },
   })
   const writes = Number(values.writes)
@@ -89,26 +99,27 @@ async function main(): Promise<void> {
     const pgid = target.serverPgid
     if (pgid === null) throw new Error('a local server has a process group')
     await sequentialWrites(target, Number(values.warmup))
-    const perWrite = new Map<number, number[]>(SUBSCRIBER_COUNTS.map((n) => [n, []]))
+    const phases = values.deflate ? [...PHASES, DEFLATE_PHASE] : PHASES
+    const perWrite = new Map<Phase, number[]>(phases.map((p) => [p, []]))
     for (let round = 0; round < Number(values.rounds); round++) {
       const line: string[] = []
-      for (const n of SUBSCRIBER_COUNTS) {
-        const us = await phase(target, pgid, n, writes)
-        perWrite.get(n)?.push(us)
-        line.push(`${n} subs ${us.toFixed(0)} µs`)
+      for (const p of phases) {
+        const us = await phase(target, pgid, p, writes)
+        perWrite.get(p)?.push(us)
+        line.push(`${p.label} ${us.toFixed(0)} µs`)
       }
       console.log(`round ${round + 1}: ${line.join(', ')} per write`)
     }
-    const zero = perWrite.get(0) ?? []
+    const zero = perWrite.get(PHASES[0] as Phase) ?? []
     const median = (v: number[]) => quantile(v, 0.5).toFixed(0)
     console.log(`${writes} writes per phase; PDS workerd CPU per write, median of the rounds:`)
-    for (const n of SUBSCRIBER_COUNTS) {
-      const own = perWrite.get(n) ?? []
+    for (const p of phases) {
+      const own = perWrite.get(p) ?? []
       const extra =
-        n === 0
+        p.n === 0
           ? ''
-          : `; ${n} − 0 subscribers, paired by round: ${median(own.map((v, i) => v - (zero[i] ?? 0)))} µs/event`
-      console.log(`  ${n} subscribers: ${median(own)} µs/write${extra}`)
+          : `; less 0 subscribers, paired by round: ${median(own.map((v, i) => v - (zero[i] ?? 0)))} µs/event`
+      console.log(`  ${p.label}: ${median(own)} µs/write${extra}`)
     }
   } finally {
     await server.stop()
