@@ -1,14 +1,19 @@
 import { parseArgs } from 'node:util'
-import { startLocalServer } from '../loadtest/local-server'
+import { Agent, fetch } from 'undici'
+import { freePort } from '../../test/e2e/harness/free-port'
+import { serverLogTail, startLocalServer } from '../loadtest/local-server'
 import { startMemorySampler } from '../loadtest/memory-sampler'
+import { type HeapPeak, startHeapSampler } from './heap-sampler'
 import { syntheticRepo } from './synthetic-repo'
 
 const USAGE = `Usage: npm run bench:migrate [-- --sizes 5000,10000 --blobs 200]
 
   For each size: a fresh local PDS (wrangler dev, as npm start), a repo of that many records
   with --blobs image blobs built in memory with @atproto/repo, imported with importRepo while
-  deactivated, then every blob uploaded. Prints records/s and the peak workerd RSS sampled
-  from /proc. Targets: at least 1,000 records/s; peak memory not growing with the CAR's size.`
+  deactivated, then every blob uploaded. Prints records/s, the peak workerd RSS sampled from
+  /proc and the PDS isolate's V8 heap read through wrangler's inspector (live after a forced
+  collection, used, reserved). Targets: at least 1,000 records/s; memory not growing with the
+  CAR's size.`
 
 const TARGET_RECORDS_PER_SEC = 1_000
 const CALL_TIMEOUT_MS = 120_000
@@ -22,31 +27,44 @@ type Run = {
   /** Peak workerd RSS during importRepo alone, and during the blob uploads after it. */
   peakMiB: number
   blobPeakMiB: number
+  /** The PDS isolate's V8 heap during importRepo (inspector). */
+  heap: HeapPeak
 }
 
 async function runOne(records: number, blobs: number): Promise<Run> {
-  const server = await startLocalServer({})
+  const inspectorPort = await freePort()
+  const server = await startLocalServer({ inspectorPort })
+  // Connections of its own, opened at the first call: a large repo takes long enough to build
+  // that a pooled one left by the server's start checks is closed under that call.
+  const dispatcher = new Agent()
   try {
     const { baseUrl, did, token, serverPgid } = server.target
-    const call = async (nsid: string, body: RequestInit['body'], type = 'application/json') => {
+    const repo = await syntheticRepo(did, records, blobs)
+    const call = async (nsid: string, body: Uint8Array | string, type = 'application/json') => {
       const res = await fetch(`${baseUrl}/xrpc/${nsid}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': type },
         body,
+        dispatcher,
         // A stuck request fails the run instead of stalling it.
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+      }).catch((e: unknown) => {
+        throw new Error(
+          `${nsid}: ${String(e)} (${String((e as { cause?: unknown }).cause)}); the server's log ends:\n${serverLogTail(server)}`,
+        )
       })
       if (!res.ok) throw new Error(`${nsid}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`)
       return res
     }
-    const repo = await syntheticRepo(did, records, blobs)
     await call('com.atproto.server.deactivateAccount', '{}')
     if (serverPgid === null) throw new Error('no local server process group to sample')
     const sampler = startMemorySampler(serverPgid, 100)
+    const heapSampler = await startHeapSampler(inspectorPort, 100)
     const t0 = performance.now()
     await call('com.atproto.repo.importRepo', repo.car, 'application/vnd.ipld.car')
     const t1 = performance.now()
     const memory = sampler.stop()
+    const heap = await heapSampler.stop()
     const blobSampler = startMemorySampler(serverPgid, 100)
     for (const blob of repo.blobs) await call('com.atproto.repo.uploadBlob', blob.bytes, 'image/png')
     const t2 = performance.now()
@@ -54,6 +72,7 @@ async function runOne(records: number, blobs: number): Promise<Run> {
     const status = (await (
       await fetch(`${baseUrl}/xrpc/com.atproto.server.checkAccountStatus`, {
         headers: { authorization: `Bearer ${token}` },
+        dispatcher,
       })
     ).json()) as { indexedRecords: number; expectedBlobs: number; importedBlobs: number }
     if (
@@ -71,8 +90,10 @@ async function runOne(records: number, blobs: number): Promise<Run> {
       startMiB: memory.startWorkerdRssMiB,
       peakMiB: memory.peakWorkerdRssMiB,
       blobPeakMiB: blobMemory.peakWorkerdRssMiB,
+      heap,
     }
   } finally {
+    await dispatcher.close()
     await server.stop()
   }
 }
@@ -97,12 +118,12 @@ async function main(): Promise<number> {
     runs.push(await runOne(size, blobs))
   }
   console.log(
-    '| Records | CAR (MiB) | importRepo (s) | Records/s | Blob uploads (s) | workerd RSS start → peak in importRepo (MiB) | Peak in blob uploads (MiB) |',
+    '| Records | CAR (MiB) | importRepo (s) | Records/s | Blob uploads (s) | workerd RSS start → peak in importRepo (MiB) | V8 heap peak in importRepo: live after GC / used / reserved (MiB) | Peak in blob uploads (MiB) |',
   )
-  console.log('| --- | --- | --- | --- | --- | --- | --- |')
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
   for (const r of runs) {
     console.log(
-      `| ${r.records} | ${r.carMiB.toFixed(2)} | ${r.importSec.toFixed(2)} | ${Math.round(r.records / r.importSec)} | ${r.blobSec.toFixed(2)} | ${r.startMiB.toFixed(0)} → ${r.peakMiB.toFixed(0)} | ${r.blobPeakMiB.toFixed(0)} |`,
+      `| ${r.records} | ${r.carMiB.toFixed(2)} | ${r.importSec.toFixed(2)} | ${Math.round(r.records / r.importSec)} | ${r.blobSec.toFixed(2)} | ${r.startMiB.toFixed(0)} → ${r.peakMiB.toFixed(0)} | ${r.heap.liveMiB.toFixed(0)} / ${r.heap.usedMiB.toFixed(0)} / ${r.heap.totalMiB.toFixed(0)} | ${r.blobPeakMiB.toFixed(0)} |`,
     )
   }
   const slowest = Math.min(...runs.map((r) => r.records / r.importSec))
@@ -114,6 +135,9 @@ async function main(): Promise<number> {
     const growth = large.peakMiB - large.startMiB - (small.peakMiB - small.startMiB)
     console.log(
       `importRepo peak above start: ${(small.peakMiB - small.startMiB).toFixed(0)} MiB at ${small.records} records, ${(large.peakMiB - large.startMiB).toFixed(0)} MiB at ${large.records} (CAR ${small.carMiB.toFixed(1)} → ${large.carMiB.toFixed(1)} MiB; difference ${growth.toFixed(0)} MiB)`,
+    )
+    console.log(
+      `importRepo live heap after a collection: ${small.heap.liveMiB.toFixed(0)} MiB at ${small.records} records, ${large.heap.liveMiB.toFixed(0)} MiB at ${large.records} (difference ${Math.round(large.heap.liveMiB - small.heap.liveMiB) || 0} MiB)`,
     )
   }
   return 0

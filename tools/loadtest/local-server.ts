@@ -38,7 +38,12 @@ function reloadCounter(pgid: () => number | null, log: string): () => number {
  * directory, no relays to crawl. `stop` stops the whole process group and removes the
  * directory unless `keepDir`; it is safe to call twice.
  */
-export async function startLocalServer(opts: { shards?: number; keepDir?: boolean }): Promise<LocalServer> {
+export async function startLocalServer(opts: {
+  shards?: number
+  keepDir?: boolean
+  /** wrangler's inspector on this port (for reading the isolate's heap). */
+  inspectorPort?: number
+}): Promise<LocalServer> {
   const dir = mkdtempSync(join(tmpdir(), 'edge-pds-loadtest-'))
   const log = join(dir, 'wrangler.log')
   let stopped: Promise<void> | null = null
@@ -61,7 +66,8 @@ export async function startLocalServer(opts: { shards?: number; keepDir?: boolea
     // A load test writes far more than a person: the hourly write quota must not cut it short.
     appendFileSync(id.envFile, 'WRITE_LIMIT_RECORDS=100000000/1h\n')
     // As `npm start` runs it: without wrangler's request log.
-    await spawnPds(id, { cwd: app, log, logRequests: false, onSpawned: (group) => (pgid = group) })
+    const extraArgs = opts.inspectorPort === undefined ? [] : ['--inspector-port', String(opts.inspectorPort)]
+    await spawnPds(id, { cwd: app, log, logRequests: false, extraArgs, onSpawned: (group) => (pgid = group) })
     const target: Target = {
       baseUrl: id.baseUrl,
       firehoseUrl: firehoseUrlOf(id.baseUrl),
