@@ -32,6 +32,8 @@ export async function startHeapSampler(inspectorPort: number, everyMs: number, g
       await new Promise((resolve) => setTimeout(resolve, everyMs))
     }
   })()
+  // A run that fails before `stop` leaves the loop to end with the server's inspector.
+  loop.catch(() => undefined)
   return {
     stop: async (): Promise<HeapPeak> => {
       running = false
