@@ -28,6 +28,18 @@ class FlakySequencer implements SequencerTarget {
 
 const event = { type: '#identity' as const, rev: null, body: new Uint8Array([0xa0]) }
 
+/** `seq` behind a target that records each batch's outbox ids, in call order. */
+function recordingBatches(seq: SequencerTarget): { target: SequencerTarget; batches: number[][] } {
+  const batches: number[][] = []
+  const target: SequencerTarget = {
+    append: (e) => {
+      batches.push(e.map((x) => x.outboxId))
+      return seq.append(e)
+    },
+  }
+  return { target, batches }
+}
+
 /**
  * An in-memory outbox holding three undelivered rows, as a new repo's does (identity,
  * account, genesis commit). The SQL outbox passes the same contract (test/outbox.test.ts).
@@ -103,22 +115,14 @@ describe('OutboxDelivery pacing (wakeSoon)', () => {
   it('delivers a lone commit at once, and the commits of a busy gap in one round at its end', async () => {
     await withOutbox(async (outbox) => {
       const seq = new FlakySequencer()
-      const batches: number[][] = []
+      const { target, batches } = recordingBatches(seq)
       const clock = new ManualClock(1_000_000)
       const { sleep, waiting } = manualSleep(clock)
-      const delivery = new OutboxDelivery(
-        outbox,
-        {
-          append: (e) => {
-            batches.push(e.map((x) => x.outboxId))
-            return seq.append(e)
-          },
-        },
-        async () => {},
-        createLogger('repo'),
-        undefined,
-        { gapMs: 20, clock, sleep },
-      )
+      const delivery = new OutboxDelivery(outbox, target, async () => {}, createLogger('repo'), undefined, {
+        gapMs: 20,
+        clock,
+        sleep,
+      })
       await delivery.wakeSoon() // quiet before: at once, no timer
       expect(batches).toEqual([[1, 2, 3]])
       expect(waiting).toHaveLength(0)
@@ -180,18 +184,8 @@ describe('OutboxDelivery acknowledgements', () => {
       const persisted = outbox.deliveredThrough()
       expect(persisted).toBeGreaterThanOrEqual(103 - 64)
       // A new instance (a restarted actor) resumes from the persisted id; the sequencer dedupes.
-      const calls: number[][] = []
-      const restarted = new OutboxDelivery(
-        outbox,
-        {
-          append: (e) => {
-            calls.push(e.map((x) => x.outboxId))
-            return seq.append(e)
-          },
-        },
-        async () => {},
-        createLogger('repo'),
-      )
+      const { target, batches: calls } = recordingBatches(seq)
+      const restarted = new OutboxDelivery(outbox, target, async () => {}, createLogger('repo'))
       await restarted.wake()
       expect(calls.flat()[0]).toBe(persisted + 1)
       expect(seq.received).toEqual(Array.from({ length: 103 }, (_, i) => i + 1))

@@ -18,7 +18,10 @@ import { quantile, sequentialWrites } from './write-driver'
 
 /** A phase: how many subscribers, and whether they offer permessage-deflate. */
 type Phase = { n: number; deflate: boolean; label: string }
-const PHASES: Phase[] = [0, 1, 100].map((n) => ({ n, deflate: false, label: `${n} subscribers` }))
+const plain = (n: number): Phase => ({ n, deflate: false, label: `${n} subscribers` })
+/** The zero-subscriber phase every other one is paired with, round by round. */
+const ZERO = plain(0)
+const PHASES: Phase[] = [ZERO, plain(1), plain(100)]
 const DEFLATE_PHASE: Phase = { n: 100, deflate: true, label: '100 subscribers with deflate' }
 /** How long the last frames of a phase may take to arrive before its CPU is read. */
 const DRAIN_TIMEOUT_MS = 10_000
@@ -110,13 +113,13 @@ async function main(): Promise<void> {
       }
       console.log(`round ${round + 1}: ${line.join(', ')} per write`)
     }
-    const zero = perWrite.get(PHASES[0] as Phase) ?? []
+    const zero = perWrite.get(ZERO) ?? []
     const median = (v: number[]) => quantile(v, 0.5).toFixed(0)
     console.log(`${writes} writes per phase; PDS workerd CPU per write, median of the rounds:`)
     for (const p of phases) {
       const own = perWrite.get(p) ?? []
       const extra =
-        p.n === 0
+        p === ZERO
           ? ''
           : `; less 0 subscribers, paired by round: ${median(own.map((v, i) => v - (zero[i] ?? 0)))} µs/event`
       console.log(`  ${p.label}: ${median(own)} µs/write${extra}`)
